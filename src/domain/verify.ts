@@ -1,0 +1,60 @@
+/**
+ * Outcomes of running code. Failures of executed code are values, never exceptions (STYLE habit 4):
+ * the Python harness produces `passed | failed | error | not_runnable`, the worker pool adds `timeout`
+ * and `crashed` (the worker died or its reply was unusable).
+ */
+
+export type ExceptionInfo = { type: string; message: string; traceback: string };
+
+export type DoctestJob = {
+  /** Composed standalone program (see composeProgram). */
+  program: string;
+  /** Where the doctests come from: the function's docstring, exactly as extracted. */
+  docstring: string;
+  name: string;
+  entryPoint: string;
+};
+
+export type FailedExample = { source: string; want: string; got: string; lineno: number };
+
+export type RunOutcome =
+  | {
+      status: 'passed';
+      examples: number;
+      /** Assert statements, in order, that pass when run after the program with native CPython. */
+      tests: string[];
+      /** True when every example became a plain assert; false when some needed the doctest module itself. */
+      plainAsserts: boolean;
+    }
+  | { status: 'failed'; example: FailedExample }
+  | { status: 'error'; phase: 'setup' | 'example' | 'tests'; exception: ExceptionInfo; example?: string }
+  | { status: 'not_runnable'; module: string; detail: string }
+  | { status: 'timeout'; limitMs: number }
+  | { status: 'crashed'; detail: string };
+
+export type RunStatus = RunOutcome['status'];
+
+/** Final state of a function in natural mode; `no_doctests` and `pending` never reach the runner. */
+export type FunctionStatus = RunStatus | 'no_doctests' | 'pending';
+
+export const FUNCTION_STATUSES: readonly FunctionStatus[] = [
+  'passed',
+  'failed',
+  'error',
+  'timeout',
+  'crashed',
+  'not_runnable',
+  'no_doctests',
+  'pending',
+];
+
+export const STATUS_LABELS: Record<FunctionStatus, string> = {
+  passed: 'passed',
+  failed: 'failed',
+  error: 'error',
+  timeout: 'timed out',
+  crashed: 'crashed',
+  not_runnable: 'not runnable',
+  no_doctests: 'no doctests',
+  pending: 'pending',
+};

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
+
+/** The Pyodide runtime files the workers load. Copied next to the app so nothing comes from a CDN. */
+const PYODIDE_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+
+export default defineConfig({
+  // Relative asset URLs: dist/ works from any static host and any sub-path (e.g. GitHub Pages).
+  base: './',
+  plugins: [
+    svelte(),
+    viteStaticCopy({
+      targets: PYODIDE_FILES.map((file) => ({ src: `node_modules/pyodide/${file}`, dest: 'pyodide' })),
+    }),
+  ],
+  // Pyodide locates its own files; pre-bundling it breaks that (DESIGN: exclude it, pass indexURL).
+  optimizeDeps: { exclude: ['pyodide'] },
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
+  test: {
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          setupFiles: ['test/setup/node.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,167 @@
+"""Semiverse natural-mode verifier: run a function's doctests against its standalone program.
+
+Reply shape: `RunOutcome` in src/domain/verify.ts (minus `timeout` and `crashed`, which only the worker
+pool can observe). On success the doctests are also turned into assert statements, and those asserts are
+run once more after the program in a fresh namespace: what we export is exactly what we ran.
+
+Invariants:
+- Failures of the code under test are returned as values; only a fault of this harness raises.
+- KeyboardInterrupt is never swallowed: it is how the pool stops a runaway call (interrupt buffer).
+- Output of the code under test is captured and capped; it never reaches the worker's console.
+"""
+
+import ast
+import doctest
+import traceback
+
+import semiverse_sandbox as sandbox
+
+# Examples are stopped at the first failure: the first failing example is what the user sees.
+_FLAGS = doctest.FAIL_FAST
+_ATOMIC = (ast.Name, ast.Call, ast.Attribute, ast.Subscript, ast.Constant, ast.List, ast.Dict, ast.Set)
+
+
+def _exception(error, limit=20):
+    return {
+        "type": type(error).__name__,
+        "message": str(error)[:2000],
+        "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__, limit=limit))[-8000:],
+    }
+
+
+def _missing_module(error):
+    """The module a failed import was looking for, or None when the error is something else."""
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        return error.name
+    return None
+
+
+class _FirstProblem(doctest.DocTestRunner):
+    """Records the first failing example instead of printing a report."""
+
+    def __init__(self):
+        super().__init__(verbose=False, optionflags=_FLAGS)
+        self.problem = None
+
+    def report_failure(self, out, test, example, got):
+        if self.problem is None:
+            self.problem = ("failed", example, got)
+
+    def report_unexpected_exception(self, out, test, example, exc_info):
+        if self.problem is None:
+            self.problem = ("error", example, exc_info[1])
+
+
+def _run_program(program, namespace):
+    code = compile(program, "<semiverse>", "exec", dont_inherit=True)
+    exec(code, namespace)
+
+
+def run_doctest(program, docstring, name):
+    """Run the doctests of `docstring` after `program`; see module docstring for the reply."""
+    namespace = sandbox.fresh_namespace()
+    try:
+        with sandbox.captured():
+            _run_program(program, namespace)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        module = _missing_module(error)
+        if module:
+            return {"status": "not_runnable", "module": module, "detail": f"No module named '{module}'"}
+        return {"status": "error", "phase": "setup", "exception": _exception(error)}
+
+    test = doctest.DocTestParser().get_doctest(docstring, dict(namespace), name, name, 0)
+    runner = _FirstProblem()
+    with sandbox.captured():
+        runner.run(test, out=lambda _text: None, clear_globs=False)
+    if runner.problem is not None:
+        return _problem(runner.problem)
+    if runner.tries == 0:
+        return {"status": "no_doctests", "detail": "every example is marked +SKIP"}
+    return _with_tests(program, docstring, name, test.examples)
+
+
+def _problem(problem):
+    kind, example, detail = problem
+    if kind == "failed":
+        return {
+            "status": "failed",
+            "example": {"source": example.source, "want": example.want, "got": detail, "lineno": example.lineno},
+        }
+    module = _missing_module(detail)
+    if module:
+        return {"status": "not_runnable", "module": module, "detail": f"No module named '{module}'"}
+    return {"status": "error", "phase": "example", "exception": _exception(detail), "example": example.source}
+
+
+def _with_tests(program, docstring, name, examples):
+    """Passed: attach assert statements that we have run ourselves after the program."""
+    plain = plain_asserts(examples)
+    if plain is not None and _tests_pass(program, plain) is None:
+        return {"status": "passed", "examples": len(examples), "tests": plain, "plainAsserts": True}
+    exact = [exact_doctest(docstring, name)]
+    error = _tests_pass(program, exact)
+    if error is None:
+        return {"status": "passed", "examples": len(examples), "tests": exact, "plainAsserts": False}
+    return {"status": "error", "phase": "tests", "exception": _exception(error)}
+
+
+def _tests_pass(program, tests):
+    """None when program + tests run cleanly in a fresh namespace, else the exception."""
+    namespace = sandbox.fresh_namespace()
+    try:
+        with sandbox.captured():
+            _run_program(program + "\n\n" + "\n".join(tests) + "\n", namespace)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        return error
+    return None
+
+
+def _wrapped(source):
+    tree = ast.parse(source, mode="eval").body
+    return source if isinstance(tree, _ATOMIC) else f"({source})"
+
+
+def plain_asserts(examples):
+    """Each example as a plain statement or assert, or None when one of them has no faithful plain form
+    (doctest options such as ELLIPSIS, printed output, multi-line output that is not a Python value)."""
+    tests = []
+    for example in examples:
+        source = example.source.rstrip("\n")
+        want = example.want.rstrip("\n")
+        if example.options:
+            return None
+        if example.exc_msg is not None:
+            exc = example.exc_msg.split(":", 1)[0].strip().rsplit(".", 1)[-1]
+            body = "\n".join("    " + line for line in source.split("\n"))
+            tests.append(
+                f"try:\n{body}\nexcept Exception as _error:\n"
+                f"    assert type(_error).__name__ == {exc!r}, repr(_error)\n"
+                f"else:\n    raise AssertionError({('expected ' + exc)!r})"
+            )
+            continue
+        if not want:
+            tests.append(source)
+            continue
+        try:
+            expression = ast.parse(source, mode="eval").body
+            ast.parse(want, mode="eval")
+        except SyntaxError:
+            return None
+        if isinstance(expression, ast.Call) and getattr(expression.func, "id", None) == "print":
+            return None
+        tests.append(f"assert {_wrapped(source)} == {_wrapped(want)}")
+    return tests
+
+
+def exact_doctest(docstring, name):
+    """One assert that runs the docstring's examples with the doctest module itself (always faithful)."""
+    return (
+        "import doctest as _doctest\n"
+        "assert _doctest.DocTestRunner(optionflags=_doctest.FAIL_FAST).run("
+        f"_doctest.DocTestParser().get_doctest("
+        f"{docstring!r}, dict(globals()), {name!r}, {name!r}, 0), out=lambda _text: None).failed == 0"
+    )
