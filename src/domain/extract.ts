@@ -65,3 +65,10 @@ export type SyntaxErrorInfo = { line: number | null; column: number | null; mess
 export type ExtractReply =
   | { ok: true; segments: string[]; functions: ExtractedFunction[] }
   | { ok: false; error: SyntaxErrorInfo };
+
+export type ExtractRequest = {
+  path: string;
+  text: string;
+  /** Top-level module names of the dropped project, so its own imports are told apart from third-party ones. */
+  localModules: string[];
+};

@@ -15,6 +15,9 @@ export type DoctestJob = {
   entryPoint: string;
 };
 
+/** Assert-style tests run after a program (MBPP's test_list, HumanEval's check), e.g. for conformance. */
+export type TestsJob = { program: string; tests: string[] };
+
 export type FailedExample = { source: string; want: string; got: string; lineno: number };
 
 export type RunOutcome =
@@ -29,13 +32,15 @@ export type RunOutcome =
   | { status: 'failed'; example: FailedExample }
   | { status: 'error'; phase: 'setup' | 'example' | 'tests'; exception: ExceptionInfo; example?: string }
   | { status: 'not_runnable'; module: string; detail: string }
+  /** The docstring holds examples but doctest ran none of them (all marked +SKIP). */
+  | { status: 'no_doctests'; detail: string }
   | { status: 'timeout'; limitMs: number }
   | { status: 'crashed'; detail: string };
 
 export type RunStatus = RunOutcome['status'];
 
-/** Final state of a function in natural mode; `no_doctests` and `pending` never reach the runner. */
-export type FunctionStatus = RunStatus | 'no_doctests' | 'pending';
+/** Final state of a function in natural mode; `pending` until it has been decided. */
+export type FunctionStatus = RunStatus | 'pending';
 
 export const FUNCTION_STATUSES: readonly FunctionStatus[] = [
   'passed',

@@ -72,13 +72,13 @@ def run_doctest(program, docstring, name):
         return {"status": "error", "phase": "setup", "exception": _exception(error)}
 
     test = doctest.DocTestParser().get_doctest(docstring, dict(namespace), name, name, 0)
+    if all(example.options.get(doctest.SKIP) for example in test.examples):
+        return {"status": "no_doctests", "detail": "every example is marked +SKIP"}
     runner = _FirstProblem()
     with sandbox.captured():
         runner.run(test, out=lambda _text: None, clear_globs=False)
     if runner.problem is not None:
         return _problem(runner.problem)
-    if runner.tries == 0:
-        return {"status": "no_doctests", "detail": "every example is marked +SKIP"}
     return _with_tests(program, docstring, name, test.examples)
 
 
@@ -118,6 +118,17 @@ def _tests_pass(program, tests):
     except BaseException as error:
         return error
     return None
+
+
+def run_tests(program, tests):
+    """Assert-style tests (MBPP, HumanEval's check) after a program, as one outcome."""
+    error = _tests_pass(program, tests)
+    if error is None:
+        return {"status": "passed", "examples": len(tests), "tests": list(tests), "plainAsserts": True}
+    module = _missing_module(error)
+    if module:
+        return {"status": "not_runnable", "module": module, "detail": f"No module named '{module}'"}
+    return {"status": "error", "phase": "tests", "exception": _exception(error)}
 
 
 def _wrapped(source):
