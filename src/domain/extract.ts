@@ -41,6 +41,8 @@ export type ExtractedFunction = {
   source: string;
   signature: string;
   docstring: string | null;
+  /** The docstring without its doctest examples: the natural instruction. */
+  prose: string | null;
   examples: DoctestExample[];
   /** Set when the docstring holds `>>>` but doctest could not parse it (e.g. inconsistent indentation). */
   doctestError: string | null;

@@ -57,6 +57,7 @@ function parseFunction(value: unknown, path: string, segmentCount: number): Extr
     source: str(f, 'source', path),
     signature: str(f, 'signature', path),
     docstring: strOrNull(f, 'docstring', path),
+    prose: strOrNull(f, 'prose', path),
     examples: list(f, 'examples', path, parseExample),
     doctestError: strOrNull(f, 'doctestError', path),
     program,

@@ -13,6 +13,7 @@ Invariants:
 import ast
 import doctest
 import importlib.util
+import re
 import sys
 
 import semiverse_deps as deps
@@ -117,17 +118,28 @@ def _signature(node):
     return f"{prefix} {node.name}{generics}({ast.unparse(node.args)}){returns}"
 
 
+# A heading left dangling once the examples under it are removed ("Examples:", "Usage::").
+_DANGLING_HEADING = re.compile(r"\n?[ \t]*(examples?|example usage|usage|doctests?|e\.g\.|for example)[ \t]*:{0,2}[ \t]*$", re.I)
+
+
 def _doctests(docstring, name):
-    """(examples, error) for a docstring; examples are dicts shaped like DoctestExample."""
-    if not docstring or ">>>" not in docstring:
-        return [], None
+    """(examples, prose, error) for a docstring; examples are dicts shaped like DoctestExample and prose is
+    the docstring with the examples (and their expected output) taken out."""
+    if not docstring:
+        return [], None, None
+    if ">>>" not in docstring:
+        return [], docstring.strip(), None
     try:
-        examples = doctest.DocTestParser().get_examples(docstring, name)
+        parts = doctest.DocTestParser().parse(docstring, name)
     except ValueError as error:
-        return [], str(error)
-    return [
-        {"source": e.source, "want": e.want, "excMsg": e.exc_msg, "lineno": e.lineno} for e in examples
-    ], None
+        return [], docstring.strip(), str(error)
+    examples = [p for p in parts if isinstance(p, doctest.Example)]
+    text = "".join(p for p in parts if isinstance(p, str))
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = _DANGLING_HEADING.sub("", text).strip()
+    found = [{"source": e.source, "want": e.want, "excMsg": e.exc_msg, "lineno": e.lineno} for e in examples]
+    return found, text, None
 
 
 def _qualname(node, scopes):
@@ -167,8 +179,10 @@ class _FileExtractor:
     def function(self, node, scopes, top):
         record = _base_record(node, scopes, self.src)
         docstring = ast.get_docstring(node, clean=True)
-        examples, doctest_error = _doctests(docstring, node.name)
-        record.update(docstring=docstring, examples=examples, doctestError=doctest_error, signature=_signature(node))
+        examples, prose, doctest_error = _doctests(docstring, node.name)
+        record.update(
+            docstring=docstring, prose=prose, examples=examples, doctestError=doctest_error, signature=_signature(node)
+        )
         if record["kind"] == "nested":
             record["blockers"].append(
                 {"kind": "nested", "detail": "defined inside another function, so it cannot run on its own"}
@@ -302,6 +316,7 @@ def _base_record(node, scopes, src):
         "source": src.segment(node) or src.raw(node),
         "signature": f"def {node.name}(...)",
         "docstring": None,
+        "prose": None,
         "examples": [],
         "doctestError": None,
         "program": None,

@@ -1,0 +1,127 @@
+/**
+ * One Python worker's life: start, one call at a time under a deadline, stop. Invariants:
+ * - every call settles, whatever the worker does (a call to a terminated worker never settles on its own,
+ *   so each one races the worker's death and a timer: DESIGN, "put your own timeout on every call");
+ * - on a deadline, a cross-origin-isolated worker is interrupted (KeyboardInterrupt through the shared
+ *   buffer) and kept; if it does not stop within INTERRUPT_GRACE_MS (a long C call ignores interrupts), or
+ *   when there is no shared buffer, it is terminated and the slot is dead;
+ * - a worker whose reply says its interpreter is broken (fatal fault) is terminated too.
+ */
+import * as Comlink from 'comlink';
+import type { PythonWorkerApi } from '../../../workers/python/python.worker.ts';
+import type { Settled } from '../../../workers/python/runner.ts';
+
+export type SpawnedWorker = {
+  endpoint: Comlink.Endpoint;
+  terminate(): void;
+  /** Resolves with a reason when the worker dies on its own (uncaught error, failed load). */
+  died: Promise<string>;
+};
+
+export type SpawnWorker = () => SpawnedWorker;
+
+export type CallKind = 'extract' | 'runDoctest' | 'runTests';
+
+/** What the pool hands back: the worker's own reply, or what the pool observed about the worker. */
+export type SlotSettled = Settled | { kind: 'timeout'; limitMs: number } | { kind: 'crashed'; detail: string };
+
+/** Loading Pyodide takes ~1.7 s here; a minute covers a slow disk or a busy machine, not a hung load. */
+const START_TIMEOUT_MS = 60_000;
+/** Interrupts are re-sent this often: 3-12 % of single signals are ignored (DESIGN, measured). */
+const INTERRUPT_RESEND_MS = 100;
+/** How long an interrupted call may take to stop before the worker is terminated. */
+const INTERRUPT_GRACE_MS = 1_000;
+
+type Race = { kind: 'settled'; settled: Settled } | { kind: 'died'; reason: string } | { kind: 'deadline' };
+
+export class Slot {
+  #worker: SpawnedWorker;
+  #api: Comlink.Remote<PythonWorkerApi>;
+  #interrupt: Int32Array | null;
+  #alive = true;
+
+  private constructor(worker: SpawnedWorker, interrupt: Int32Array | null) {
+    this.#worker = worker;
+    this.#api = Comlink.wrap<PythonWorkerApi>(worker.endpoint);
+    this.#interrupt = interrupt;
+    void worker.died.then(() => (this.#alive = false));
+  }
+
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  /** Spawn a worker and load Python in it; rejects with a readable Error when it cannot start. */
+  static async start(spawn: SpawnWorker, indexURL: string): Promise<Slot> {
+    // SharedArrayBuffer exists only when the page is cross-origin isolated; otherwise we terminate instead.
+    const shared = globalThis.crossOriginIsolated ? new SharedArrayBuffer(4) : null;
+    const slot = new Slot(spawn(), shared ? new Int32Array(shared) : null);
+    const init = slot.#api.init({ indexURL, interruptBuffer: shared });
+    const raced = await race(init.then(() => 'ok' as const), slot.#worker.died, START_TIMEOUT_MS);
+    if (raced !== 'ok') {
+      slot.stop();
+      throw new Error(raced === null ? `Python did not start within ${START_TIMEOUT_MS / 1000} s` : raced);
+    }
+    return slot;
+  }
+
+  async call(kind: CallKind, payload: unknown, limitMs: number): Promise<SlotSettled> {
+    if (this.#interrupt) Atomics.store(this.#interrupt, 0, 0);
+    const reply = (this.#api[kind] as (p: unknown) => Promise<Settled>)(payload).then(
+      (settled): Race => ({ kind: 'settled', settled }),
+      (error: unknown): Race => ({ kind: 'settled', settled: { kind: 'fault', detail: String(error), fatal: true } }),
+    );
+    const died = this.#worker.died.then((reason): Race => ({ kind: 'died', reason }));
+    const timer = timeout(limitMs);
+    let first = await Promise.race([reply, died, timer.fired.then((): Race => ({ kind: 'deadline' }))]);
+    timer.cancel();
+    if (first.kind === 'deadline') first = await this.#interruptOrStop(reply, died);
+    if (first.kind === 'deadline' || (first.kind === 'settled' && first.settled.kind === 'interrupted')) {
+      return { kind: 'timeout', limitMs };
+    }
+    if (first.kind === 'died') {
+      this.stop();
+      return { kind: 'crashed', detail: first.reason };
+    }
+    if (first.settled.kind === 'fault' && first.settled.fatal) this.stop();
+    return first.settled;
+  }
+
+  /** Abort the current call from outside (user cancelled): the worker cannot be trusted to stop. */
+  stop(): void {
+    this.#alive = false;
+    this.#api[Comlink.releaseProxy]();
+    this.#worker.terminate();
+  }
+
+  async #interruptOrStop(reply: Promise<Race>, died: Promise<Race>): Promise<Race> {
+    const buffer = this.#interrupt;
+    if (buffer) {
+      const resend = setInterval(() => Atomics.store(buffer, 0, 2), INTERRUPT_RESEND_MS);
+      Atomics.store(buffer, 0, 2); // SIGINT
+      const grace = timeout(INTERRUPT_GRACE_MS);
+      const stopped = await Promise.race([reply, died, grace.fired.then((): Race => ({ kind: 'deadline' }))]);
+      clearInterval(resend);
+      grace.cancel();
+      if (stopped.kind === 'settled') return stopped;
+    }
+    this.stop();
+    return { kind: 'deadline' };
+  }
+}
+
+/** A timer that can be cancelled, so thousands of short calls do not leave thousands of pending timers. */
+function timeout(ms: number): { fired: Promise<void>; cancel(): void } {
+  let id: ReturnType<typeof setTimeout> | undefined;
+  const fired = new Promise<void>((resolve) => (id = setTimeout(resolve, ms)));
+  return { fired, cancel: () => clearTimeout(id) };
+}
+
+/** 'ok', the reason the worker died, or null on timeout. */
+async function race(ok: Promise<'ok'>, died: Promise<string>, ms: number): Promise<'ok' | string | null> {
+  const timer = timeout(ms);
+  const failed = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  const result = await Promise.race([ok.catch(failed), died, timer.fired.then(() => null)]);
+  timer.cancel();
+  return result;
+}

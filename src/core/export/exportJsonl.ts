@@ -1,0 +1,42 @@
+/**
+ * Stream a project's verified samples as JSONL, one chunk per page read from storage: memory holds one
+ * page at a time, never the whole file (the caller turns chunks into Blob parts or a file stream).
+ */
+import type { StoragePort } from '../ports.ts';
+import type { ProjectRow } from '../../domain/records.ts';
+import { toJsonlRecord } from './jsonlRecord.ts';
+
+const PAGE = 500;
+
+export type ExportSummary = { lines: number; withoutInstruction: number };
+
+export async function exportJsonl(
+  storage: StoragePort,
+  project: ProjectRow,
+  write: (chunk: string) => void | Promise<void>,
+  signal?: AbortSignal,
+): Promise<ExportSummary> {
+  const summary: ExportSummary = { lines: 0, withoutInstruction: 0 };
+  let after: string | null = null;
+  for (;;) {
+    signal?.throwIfAborted();
+    const page = await storage.passedPage(project.id, after, PAGE);
+    if (page.length === 0) return summary;
+    const lines: string[] = [];
+    for (const item of page) {
+      const record = toJsonlRecord(item, project.name);
+      if (record) lines.push(JSON.stringify(record));
+      else summary.withoutInstruction += 1;
+    }
+    if (lines.length > 0) await write(lines.join('\n') + '\n');
+    summary.lines += lines.length;
+    after = page[page.length - 1]!.row.id;
+  }
+}
+
+/** `semiverse-<project>-<YYYY-MM-DD>.jsonl`, safe on every file system. */
+export function exportFileName(projectName: string, date: Date): string {
+  const slug = projectName.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'project';
+  const day = date.toISOString().slice(0, 10);
+  return `semiverse-${slug}-${day}.jsonl`;
+}

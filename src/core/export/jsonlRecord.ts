@@ -1,0 +1,52 @@
+/**
+ * One exported sample. Field meanings are documented in README.md ("What each JSONL field means"); bump
+ * EXPORT_SCHEMA_VERSION when a field changes meaning.
+ */
+import type { ExportItem } from '../ports.ts';
+
+export const EXPORT_SCHEMA_VERSION = 1;
+
+export type JsonlRecord = {
+  id: string;
+  instruction: string;
+  response: string;
+  tests: string[];
+  entry_point: string;
+  language: 'python';
+  method: 'natural-doctest';
+  source: { project: string; path: string; start_line: number; end_line: number; sha256: string };
+  verification: { examples: number; plain_asserts: boolean; runtime: string };
+  schema_version: number;
+};
+
+/** Python the samples were verified with (Pyodide's CPython build). */
+export const RUNTIME = 'CPython 3.14 (Pyodide 0.314)';
+
+/**
+ * The record for a verified function, or null when it has nothing to export: only `passed` outcomes with
+ * a program are samples, and a docstring that is nothing but examples gives no instruction.
+ */
+export function toJsonlRecord(item: ExportItem, projectName: string): JsonlRecord | null {
+  const { row, source, outcome } = item;
+  if (outcome.outcome.status !== 'passed' || outcome.program === null) return null;
+  const instruction = source.fn.prose?.trim() ?? '';
+  if (instruction === '') return null;
+  return {
+    id: `${row.path}::${row.qualname}::${row.lineno}`,
+    instruction,
+    response: outcome.program,
+    tests: outcome.outcome.tests,
+    entry_point: source.fn.entryPoint,
+    language: 'python',
+    method: 'natural-doctest',
+    source: {
+      project: projectName,
+      path: row.path,
+      start_line: source.fn.startLine,
+      end_line: source.fn.endLine,
+      sha256: source.fileSha256,
+    },
+    verification: { examples: outcome.outcome.examples, plain_asserts: outcome.outcome.plainAsserts, runtime: RUNTIME },
+    schema_version: EXPORT_SCHEMA_VERSION,
+  };
+}

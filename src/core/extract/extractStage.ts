@@ -1,0 +1,36 @@
+/**
+ * Stage 2: every stored file that is still pending goes through the extractor (Python's ast, in the pool)
+ * and its functions are stored. Files are processed `python.size * 2` at a time so the pool never waits
+ * for the next file to be read from storage.
+ */
+import type { PythonPort, StoragePort } from '../ports.ts';
+import type { FileExtraction } from '../ports.ts';
+import { Batcher } from '../../lib/batcher.ts';
+import { forEachConcurrent } from '../../lib/concurrency.ts';
+import { PythonUnavailableError } from '../run/errors.ts';
+import { toRows } from './toRows.ts';
+
+export async function extractStage(
+  storage: StoragePort,
+  python: PythonPort,
+  projectId: string,
+  localModules: string[],
+  signal?: AbortSignal,
+): Promise<void> {
+  const pending = await storage.pendingFiles(projectId);
+  const writes = new Batcher<FileExtraction>((results) => storage.saveExtractions(projectId, results), 50);
+  await forEachConcurrent(
+    pending,
+    python.size * 2,
+    async (path) => {
+      const file = await storage.file(projectId, path);
+      if (!file || file.state !== 'pending') return;
+      const reply = await python.extract({ path, text: file.text, localModules }, signal);
+      // A pool that cannot run Python at all must not turn every file into a failure: stop, keep them pending.
+      if (python.unavailable) throw new PythonUnavailableError(python.unavailable);
+      await writes.add(toRows(file, reply, Date.now()));
+    },
+    signal,
+  );
+  await writes.flush();
+}

@@ -1,0 +1,70 @@
+/**
+ * Stage 1: walk the dropped folder and store every accepted file (text included: after a reload the
+ * dropped files are gone, so the stored copy is what the rest of the run reads) and every skip.
+ * Batches are bounded by count and bytes so a huge folder never sits in memory.
+ */
+import type { StoragePort } from '../ports.ts';
+import { SCHEMA_VERSION, type FileRow, type SkipRow } from '../../domain/records.ts';
+import { ingestFolder } from './walk.ts';
+import type { FolderSource } from './tree.ts';
+
+const BATCH_FILES = 200;
+const BATCH_BYTES = 8 * 1024 * 1024;
+const BATCH_SKIPS = 1000;
+/** A reload loses what is not stored yet: store at least this often while reading. */
+const BATCH_MS = 1000;
+
+export async function ingestStage(
+  storage: StoragePort,
+  projectId: string,
+  source: FolderSource,
+  signal?: AbortSignal,
+): Promise<void> {
+  let files: FileRow[] = [];
+  let skips: SkipRow[] = [];
+  let bytes = 0;
+  let seen = 0;
+  let flushedAt = Date.now();
+  const flush = async () => {
+    if (files.length > 0 || skips.length > 0) await storage.saveIngestBatch(projectId, files, skips, seen);
+    files = [];
+    skips = [];
+    bytes = 0;
+    flushedAt = Date.now();
+  };
+  try {
+    for await (const event of ingestFolder(source, signal ? { signal } : {})) {
+      if (event.type === 'progress') {
+        seen = event.seen;
+        continue;
+      }
+      seen += 1;
+      if (event.type === 'file') {
+        const { path, size, sha256, text } = event.file;
+        files.push({ projectId, path, schemaVersion: SCHEMA_VERSION, size, sha256, text, state: 'pending', error: null, segments: null, functionCount: 0 });
+        bytes += text.length;
+      } else {
+        const { path, isDir, reason, detail } = event.skipped;
+        skips.push({ projectId, path, schemaVersion: SCHEMA_VERSION, isDir, reason, detail: detail ?? null });
+      }
+      const full = files.length >= BATCH_FILES || bytes >= BATCH_BYTES || skips.length >= BATCH_SKIPS;
+      if (full || Date.now() - flushedAt >= BATCH_MS) await flush();
+    }
+  } finally {
+    // Also when cancelled: what was read is kept, and a resumed run goes on with it.
+    await flush();
+  }
+}
+
+/** Top-level names a file of the project could import it by: every folder and module name on its path. */
+export function localModuleNames(paths: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split('/');
+    const file = parts.pop()!;
+    for (const part of parts) if (/^[A-Za-z_]\w*$/.test(part)) names.add(part);
+    const stem = file.replace(/\.pyw?$/, '');
+    if (/^[A-Za-z_]\w*$/.test(stem)) names.add(stem);
+  }
+  return [...names].sort();
+}
