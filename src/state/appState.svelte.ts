@@ -1,0 +1,37 @@
+/**
+ * Everything the UI reads and does, in one place handed down through context. Sub-states follow the open
+ * project; nothing here touches the DOM except the exporter's download link.
+ */
+import type { Services } from '../app/services.ts';
+import { DetailState } from './detail.svelte.ts';
+import { Exporter } from './exporter.svelte.ts';
+import { FunctionsState } from './functions.svelte.ts';
+import { RunController } from './runController.svelte.ts';
+import { SkippedState } from './skipped.svelte.ts';
+import { Workspace } from './workspace.svelte.ts';
+
+export class AppState {
+  readonly run: RunController;
+  readonly workspace: Workspace;
+  readonly functions: FunctionsState;
+  readonly detail: DetailState;
+  readonly skipped: SkippedState;
+  readonly exporter: Exporter;
+
+  constructor(services: Services) {
+    this.run = new RunController(services);
+    this.workspace = new Workspace(services, this.run);
+    this.functions = new FunctionsState(services);
+    this.detail = new DetailState(services);
+    this.skipped = new SkippedState(services);
+    this.exporter = new Exporter(services);
+    $effect.root(() => {
+      $effect(() => {
+        const project = this.workspace.current;
+        this.functions.follow(project);
+        this.skipped.follow(project);
+      });
+      $effect(() => this.detail.show(this.functions.selectedId));
+    });
+  }
+}
