@@ -1,8 +1,8 @@
 /**
  * The ports the pipeline depends on; adapters/ implements them. Core never imports an adapter.
  */
-import type { ExtractReply, ExtractRequest, SyntaxErrorInfo } from '../domain/extract.ts';
-import type { FileRow, FileState, FunctionRow, OutcomeRow, ProjectRow, SkipRow, SourceRow } from '../domain/records.ts';
+import type { ExtractReply, ExtractRequest, ModuleOrigin, Segment, SyntaxErrorInfo } from '../domain/extract.ts';
+import type { FileRow, FileState, FunctionRow, OutcomeRow, ProjectRow, SkipRow, SourceRow, TextRow } from '../domain/records.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../domain/verify.ts';
 
 /**
@@ -29,7 +29,8 @@ export type FileExtraction = {
   path: string;
   state: FileState;
   error: SyntaxErrorInfo | null;
-  segments: string[] | null;
+  segments: Segment[] | null;
+  modules: { name: string; origin: ModuleOrigin }[];
   functions: { row: FunctionRow; source: SourceRow; outcome: OutcomeRow | null }[];
 };
 
@@ -48,10 +49,11 @@ export interface StoragePort {
   updateProject(id: string, patch: Partial<Omit<ProjectRow, 'id' | 'counts'>>): Promise<void>;
   deleteProject(id: string): Promise<void>;
 
-  saveIngestBatch(projectId: string, files: FileRow[], skips: SkipRow[], seen: number): Promise<void>;
+  saveIngestBatch(projectId: string, files: { row: FileRow; text: TextRow }[], skips: SkipRow[], seen: number): Promise<void>;
   pendingFiles(projectId: string): Promise<string[]>;
   filePaths(projectId: string): Promise<string[]>;
-  file(projectId: string, path: string): Promise<FileRow | undefined>;
+  /** A file's text (and hash), from a table that extraction never writes to. */
+  fileText(projectId: string, path: string): Promise<TextRow | undefined>;
   saveExtractions(projectId: string, results: FileExtraction[]): Promise<void>;
 
   pendingFunctions(projectId: string): Promise<string[]>;

@@ -22,7 +22,16 @@ export type BlockerKind =
   | 'dedent' // its source cannot be lifted out of the file and still compile
   | 'analysis'; // the analysis itself failed (e.g. nesting too deep for symtable); the detail says how
 
-export type Blocker = { kind: BlockerKind; module?: string; detail: string };
+/** `module` names the import for the module kinds; `detail` carries the error for `analysis`. */
+export type Blocker = { kind: BlockerKind; module?: string; detail?: string };
+
+export type ModuleOrigin = 'stdlib' | 'third_party' | 'local' | 'unavailable';
+
+/**
+ * A piece of a standalone program: `[first, last]` when it is exactly those whole lines of the file (most
+ * are: top-level statements), else its text (trimmed imports, dedented units).
+ */
+export type Segment = string | [number, number];
 
 export type ExtractedFunction = {
   /** Dotted path inside the module, classes kept: `Outer.Inner.method`, `f.<locals>.g` for nested ones. */
@@ -37,8 +46,6 @@ export type ExtractedFunction = {
   /** First line of the source segment: the first decorator when there are decorators. */
   startLine: number;
   endLine: number;
-  /** The function's own source, decorators included, dedented to column 0. */
-  source: string;
   signature: string;
   docstring: string | null;
   /** The docstring without its doctest examples: the natural instruction. */
@@ -51,12 +58,6 @@ export type ExtractedFunction = {
    * itself: the function, or for a method the whole top-level class). Null when it cannot run alone.
    */
   program: number[] | null;
-  /** Entry point name inside that program (`f`, `Class.method`). */
-  entryPoint: string;
-  /** Names the unit needs from its module (imports, helpers, constants). */
-  needs: string[];
-  /** Root names of every module the program imports, with where each comes from. */
-  modules: { name: string; origin: 'stdlib' | 'third_party' | 'local' | 'unavailable' }[];
   /** Behaviour hints for later stages: io, randomness, time, network, process, threads. */
   flags: string[];
   blockers: Blocker[];
@@ -65,7 +66,13 @@ export type ExtractedFunction = {
 export type SyntaxErrorInfo = { line: number | null; column: number | null; message: string; kind: string };
 
 export type ExtractReply =
-  | { ok: true; segments: string[]; functions: ExtractedFunction[] }
+  | {
+      ok: true;
+      segments: Segment[];
+      /** Every module the file's programs import (root name, or dots + name when relative), with its origin. */
+      modules: { name: string; origin: ModuleOrigin }[];
+      functions: ExtractedFunction[];
+    }
   | { ok: false; error: SyntaxErrorInfo };
 
 export type ExtractRequest = {

@@ -4,7 +4,7 @@
  * shows (small, loaded for every function of a project), `SourceRow` the code and analysis (loaded one at a
  * time, for the detail view, the runner and the export).
  */
-import type { ExtractedFunction, SyntaxErrorInfo } from './extract.ts';
+import type { ExtractedFunction, ModuleOrigin, Segment, SyntaxErrorInfo } from './extract.ts';
 import type { SkipReason } from './ingest.ts';
 import type { FunctionStatus, RunOutcome } from './verify.ts';
 
@@ -50,19 +50,31 @@ export type ProjectRow = {
 
 export type FileState = 'pending' | 'extracted' | 'failed';
 
+/**
+ * A file's metadata and extraction result. Its text lives in TextRow: written once at ingest and only read
+ * afterwards, so reading the next file to extract never waits behind the writes of extraction results.
+ */
 export type FileRow = {
   projectId: string;
   path: string;
   schemaVersion: number;
   size: number;
   sha256: string;
-  text: string;
   state: FileState;
   /** Why extraction failed: the SyntaxError, or a timeout or crash while extracting. */
   error: SyntaxErrorInfo | null;
   /** The extractor's segment table for this file (see ExtractedFunction.program). */
-  segments: string[] | null;
+  segments: Segment[] | null;
+  /** Modules the file's programs import, with their origin (stdlib, third-party, ...). */
+  modules: { name: string; origin: ModuleOrigin }[];
   functionCount: number;
+};
+
+export type TextRow = {
+  projectId: string;
+  path: string;
+  sha256: string;
+  text: string;
 };
 
 export type SkipRow = {

@@ -1,11 +1,12 @@
-/** The function open in the detail view: its row, code and analysis, outcome, and standalone program. */
+/** The function open in the detail view: its row, analysis and outcome, its source and standalone program. */
 import type { Subscription } from 'dexie';
-import { loadSegments, observeDetail, type FunctionDetail } from '../adapters/storage/queries.ts';
-import { composeProgram } from '../core/extract/composeProgram.ts';
+import { loadFileCode, observeDetail, type FunctionDetail } from '../adapters/storage/queries.ts';
+import { composeProgram, functionSource } from '../core/extract/composeProgram.ts';
 import type { Services } from '../app/services.ts';
 
 export class DetailState {
   #detail = $state.raw<FunctionDetail | null>(null);
+  #source = $state<string | null>(null);
   #program = $state<string | null>(null);
   #id: string | null = null;
   #subscription: Subscription | null = null;
@@ -14,6 +15,11 @@ export class DetailState {
 
   get detail(): FunctionDetail | null {
     return this.#detail;
+  }
+
+  /** The function's own code, from the stored file. */
+  get source(): string | null {
+    return this.#source;
   }
 
   /** The program that ran (or, for functions that did not run, the one that would). */
@@ -26,24 +32,24 @@ export class DetailState {
     this.#id = id;
     this.#subscription?.unsubscribe();
     this.#detail = null;
+    this.#source = null;
     this.#program = null;
     if (!id) return;
     this.#subscription = observeDetail(this.services.db, id).subscribe({
       next: (detail) => {
         if (this.#id !== id) return;
         this.#detail = detail ?? null;
-        void this.#loadProgram(id, detail);
+        if (detail) void this.#loadCode(id, detail);
       },
     });
   }
 
-  async #loadProgram(id: string, detail: FunctionDetail | undefined): Promise<void> {
-    const ran = detail?.outcome?.program ?? detail?.source?.program ?? null;
-    if (ran !== null || !detail?.source?.fn.program) {
-      this.#program = ran;
-      return;
-    }
-    const segments = await loadSegments(this.services.db, detail.row.projectId, detail.row.path);
-    if (this.#id === id) this.#program = segments ? composeProgram(segments, detail.source.fn.program) : null;
+  async #loadCode(id: string, detail: FunctionDetail): Promise<void> {
+    const code = await loadFileCode(this.services.db, detail.row.projectId, detail.row.path);
+    if (this.#id !== id || !code) return;
+    const fn = detail.source?.fn;
+    this.#source = fn ? functionSource(code.text, fn) : null;
+    const ran = detail.outcome?.program ?? detail.source?.program ?? null;
+    this.#program = ran ?? (fn?.program && code.segments ? composeProgram(code.text, code.segments, fn.program) : null);
   }
 }

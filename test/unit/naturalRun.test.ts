@@ -231,7 +231,8 @@ describe('a natural-mode run', () => {
     const project = await start(storage, python, dir);
     await storage.deleteProject(project.id);
     const db = storage.db;
-    const counts = await Promise.all([db.projects, db.files, db.skipped, db.functions, db.sources, db.outcomes].map((t) => t.count()));
-    expect(counts).toEqual([0, 0, 0, 0, 0, 0]);
+    const tables = [db.projects, db.files, db.texts, db.skipped, db.functions, db.sources, db.outcomes];
+    const counts = await Promise.all(tables.map((t) => t.count()));
+    expect(counts).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 });

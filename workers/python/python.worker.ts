@@ -24,7 +24,8 @@ function ready(): Runner {
 
 const api = {
   async init({ indexURL, interruptBuffer }: WorkerInit): Promise<void> {
-    const py = await loadPyodide({ indexURL, env: { ...PYTHON_ENV }, stdout: () => {}, stderr: () => {} });
+    // stdin at EOF: code under test that calls input() gets EOFError, not a blocking prompt().
+    const py = await loadPyodide({ indexURL, env: { ...PYTHON_ENV }, stdin: () => null, stdout: () => {}, stderr: () => {} });
     if (interruptBuffer) py.setInterruptBuffer(new Uint8Array(interruptBuffer));
     runner = installHarness(py);
   },

@@ -4,10 +4,10 @@
  * tests re-run in fresh python3 processes).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { composeProgram } from '../../src/core/extract/composeProgram.ts';
+import { composeProgram, entryPoint } from '../../src/core/extract/composeProgram.ts';
 import { parseExtractReply } from '../../src/core/extract/parseExtractReply.ts';
 import { parseRunOutcome } from '../../src/core/verify/parseRunOutcome.ts';
-import type { ExtractReply, ExtractedFunction } from '../../src/domain/extract.ts';
+import type { ExtractReply, ExtractedFunction, Segment } from '../../src/domain/extract.ts';
 import type { RunOutcome } from '../../src/domain/verify.ts';
 import { humanEval, mbpp, MBPP_MATH_WITHOUT_IMPORT } from '../../test/builders/benchmarks.ts';
 import { nativeFunctionCounts, nativeRun } from '../../test/builders/nativePython.ts';
@@ -28,17 +28,20 @@ function extract(path: string, text: string, localModules: string[] = []): Extra
   return parseExtractReply(reply(runner.extract({ path, text, localModules })));
 }
 
-function extracted(path: string, text: string): { segments: string[]; functions: ExtractedFunction[] } {
+type Extracted = { segments: Segment[]; functions: ExtractedFunction[]; program(fn: ExtractedFunction): string };
+
+function extracted(path: string, text: string): Extracted {
   const result = extract(path, text);
   if (!result.ok) throw new Error(`${path} did not parse: ${result.error.message}`);
-  return result;
+  const { segments, functions } = result;
+  return { segments, functions, program: (fn) => composeProgram(text, segments, fn.program!) };
 }
 
 function doctest(text: string, qualname: string): RunOutcome {
-  const { segments, functions } = extracted('m.py', text);
+  const { functions, program } = extracted('m.py', text);
   const fn = functions.find((f) => f.qualname === qualname);
   if (!fn?.program || fn.docstring === null) throw new Error(`${qualname} is not runnable`);
-  const job = { program: composeProgram(segments, fn.program), docstring: fn.docstring, name: fn.name, entryPoint: fn.entryPoint };
+  const job = { program: program(fn), docstring: fn.docstring, name: fn.name, entryPoint: entryPoint(fn) };
   return parseRunOutcome(reply(runner.runDoctest(job)));
 }
 
@@ -60,9 +63,9 @@ describe('extraction of HumanEval reference solutions', () => {
   it("gives every entry point a standalone program that passes the task's own check()", () => {
     const failing: string[] = [];
     for (const [i, task] of tasks.entries()) {
-      const { segments, functions } = extracted(files[i]!.path, files[i]!.text);
+      const { functions, program: compose } = extracted(files[i]!.path, files[i]!.text);
       const entry = functions.find((f) => f.qualname === task.entry_point)!;
-      const program = composeProgram(segments, entry.program!);
+      const program = compose(entry);
       const outcome = parseRunOutcome(reply(runner.runTests({ program, tests: [task.test, `check(${task.entry_point})`] })));
       if (outcome.status !== 'passed') failing.push(task.task_id);
     }
@@ -75,11 +78,11 @@ describe('extraction of HumanEval reference solutions', () => {
     const exported: string[] = [];
     const counts: Record<string, number> = {};
     for (const [i, task] of tasks.entries()) {
-      const { segments, functions } = extracted(files[i]!.path, files[i]!.text);
+      const { functions, program: compose } = extracted(files[i]!.path, files[i]!.text);
       const entry = functions.find((f) => f.qualname === task.entry_point)!;
       if (entry.examples.length === 0) continue;
-      const program = composeProgram(segments, entry.program!);
-      const job = { program, docstring: entry.docstring!, name: entry.name, entryPoint: entry.entryPoint };
+      const program = compose(entry);
+      const job = { program, docstring: entry.docstring!, name: entry.name, entryPoint: entryPoint(entry) };
       const outcome = parseRunOutcome(reply(runner.runDoctest(job)));
       counts[outcome.status] = (counts[outcome.status] ?? 0) + 1;
       if (outcome.status === 'passed') exported.push(program + '\n' + outcome.tests.join('\n') + '\n');
@@ -100,12 +103,12 @@ describe('extraction of MBPP reference solutions', () => {
     const files = tasks.map((t) => ({ path: `mbpp_${t.task_id}.py`, text: t.code }));
     const native = nativeFunctionCounts(files);
     for (const [i, task] of tasks.entries()) {
-      const { segments, functions } = extracted(files[i]!.path, files[i]!.text);
+      const { functions, program: compose } = extracted(files[i]!.path, files[i]!.text);
       expect(functions.length, files[i]!.path).toBe(native[files[i]!.path]);
       // The function the first assert calls is the task's entry point.
       const called = /assert\s+(?:not\s+)?\(?\s*(?:set\()?\s*(?:math\.isclose\()?\s*([A-Za-z_]\w*)\s*\(/.exec(task.test_list[0]!)?.[1];
       const entry = functions.find((f) => f.qualname === called) ?? functions.find((f) => f.kind === 'function');
-      const program = entry?.program ? composeProgram(segments, entry.program) : task.code;
+      const program = entry?.program ? compose(entry) : task.code;
       const tests = [task.test_setup_code, ...task.test_list].filter((t) => t.trim() !== '');
       const outcome = parseRunOutcome(reply(runner.runTests({ program, tests })));
       if (outcome.status !== 'passed') {
@@ -186,11 +189,11 @@ describe('doctest outcomes', () => {
       '        return self.cents * SCALE',
       '',
     ].join('\n');
-    const { segments, functions } = extracted('money.py', text);
+    const { functions, program } = extracted('money.py', text);
     const method = functions.find((f) => f.qualname === 'Money.scaled')!;
     expect(method.kind).toBe('method');
-    expect(method.entryPoint).toBe('Money.scaled');
-    expect(composeProgram(segments, method.program!)).toBe(
+    expect(entryPoint(method)).toBe('Money.scaled');
+    expect(program(method)).toBe(
       'from dataclasses import dataclass\n\n\nSCALE = 10\n\n\n' + text.slice(text.indexOf('@dataclass')),
     );
     expect(doctest(text, 'Money.scaled').status).toBe('passed');
@@ -221,12 +224,17 @@ describe('files that do not parse or cannot run alone', () => {
     const result = extract('m.py', text, ['mypkg']);
     if (!result.ok) throw new Error('should parse');
     const byName = Object.fromEntries(result.functions.map((f) => [f.qualname, f]));
-    expect(byName['outer.<locals>.inner']!.blockers.map((b) => b.kind)).toEqual(['nested']);
+    expect(byName['outer.<locals>.inner']!.blockers).toEqual([{ kind: 'nested' }]);
     expect(byName['outer']!.blockers).toEqual([]);
-    expect(byName['fetch']!.blockers.map((b) => [b.kind, b.module])).toEqual([
-      ['local_module', '.'],
-      ['local_module', 'mypkg'],
-      ['third_party', 'requests'],
+    expect(byName['fetch']!.blockers).toEqual([
+      { kind: 'local_module', module: '.' },
+      { kind: 'local_module', module: 'mypkg' },
+      { kind: 'third_party', module: 'requests' },
+    ]);
+    expect(result.modules).toEqual([
+      { name: '.', origin: 'local' },
+      { name: 'mypkg', origin: 'local' },
+      { name: 'requests', origin: 'third_party' },
     ]);
   });
 });

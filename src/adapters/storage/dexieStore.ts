@@ -6,7 +6,7 @@
 import Dexie from 'dexie';
 import type { ExportItem, FileExtraction, StoragePort } from '../../core/ports.ts';
 import { StorageError } from '../../domain/errors.ts';
-import type { FileRow, FunctionRow, OutcomeRow, ProjectCounts, ProjectRow, SkipRow, SourceRow } from '../../domain/records.ts';
+import type { FileRow, FunctionRow, OutcomeRow, ProjectCounts, ProjectRow, SkipRow, SourceRow, TextRow } from '../../domain/records.ts';
 import type { FunctionStatus } from '../../domain/verify.ts';
 import { SemiverseDb } from './db.ts';
 
@@ -32,8 +32,10 @@ export class DexieStore implements StoragePort {
   deleteProject(id: string): Promise<void> {
     const db = this.db;
     return guard(
-      db.transaction('rw', [db.projects, db.files, db.skipped, db.functions, db.sources, db.outcomes], async () => {
-        await db.files.where('[projectId+path]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
+      db.transaction('rw', [db.projects, db.files, db.texts, db.skipped, db.functions, db.sources, db.outcomes], async () => {
+        const ofProject: [[string, unknown], [string, unknown]] = [[id, Dexie.minKey], [id, Dexie.maxKey]];
+        await db.files.where('[projectId+path]').between(...ofProject).delete();
+        await db.texts.where('[projectId+path]').between(...ofProject).delete();
         await Promise.all([
           db.skipped.where('projectId').equals(id).delete(),
           db.functions.where('projectId').equals(id).delete(),
@@ -45,14 +47,18 @@ export class DexieStore implements StoragePort {
     );
   }
 
-  saveIngestBatch(projectId: string, files: FileRow[], skips: SkipRow[], seen: number): Promise<void> {
+  saveIngestBatch(projectId: string, files: { row: FileRow; text: TextRow }[], skips: SkipRow[], seen: number): Promise<void> {
     const db = this.db;
     return guard(
-      db.transaction('rw', [db.projects, db.files, db.skipped], async () => {
-        const fileKeys = files.map((f): [string, string] => [projectId, f.path]);
+      db.transaction('rw', [db.projects, db.files, db.texts, db.skipped], async () => {
+        const fileKeys = files.map((f): [string, string] => [projectId, f.row.path]);
         const skipKeys = skips.map((s): [string, string] => [projectId, s.path]);
         const [oldFiles, oldSkips] = await Promise.all([db.files.bulkGet(fileKeys), db.skipped.bulkGet(skipKeys)]);
-        await Promise.all([db.files.bulkPut(files), db.skipped.bulkPut(skips)]);
+        await Promise.all([
+          db.files.bulkPut(files.map((f) => f.row)),
+          db.texts.bulkPut(files.map((f) => f.text)),
+          db.skipped.bulkPut(skips),
+        ]);
         await bump(db, projectId, (c) => {
           c.seen = Math.max(c.seen, seen);
           c.filesAccepted += oldFiles.filter((f) => !f).length;
@@ -82,8 +88,8 @@ export class DexieStore implements StoragePort {
     );
   }
 
-  file(projectId: string, path: string): Promise<FileRow | undefined> {
-    return guard(this.db.files.get([projectId, path]));
+  fileText(projectId: string, path: string): Promise<TextRow | undefined> {
+    return guard(this.db.texts.get([projectId, path]));
   }
 
   saveExtractions(projectId: string, results: FileExtraction[]): Promise<void> {
@@ -105,6 +111,7 @@ export class DexieStore implements StoragePort {
               state: result.state,
               error: result.error,
               segments: result.segments,
+              modules: result.modules,
               functionCount: result.functions.length,
             })),
           ),

@@ -4,6 +4,7 @@
  * 50,000 function rows after every write would stall the page.
  */
 import { liveQuery, type Observable } from 'dexie';
+import type { Segment } from '../../domain/extract.ts';
 import type { FileRow, FunctionRow, OutcomeRow, ProjectRow, SkipRow, SourceRow } from '../../domain/records.ts';
 import type { SemiverseDb } from './db.ts';
 
@@ -40,9 +41,13 @@ export function observeDetail(db: SemiverseDb, id: string): Observable<FunctionD
   });
 }
 
-/** Segments of a function's file, to show the standalone program of any function. */
-export async function loadSegments(db: SemiverseDb, projectId: string, path: string): Promise<string[] | null> {
-  const file = await db.files.get([projectId, path]);
-  return file?.segments ?? null;
+/** A file's text and segment table, to show any function's source and standalone program. */
+export async function loadFileCode(
+  db: SemiverseDb,
+  projectId: string,
+  path: string,
+): Promise<{ text: string; segments: Segment[] | null } | null> {
+  const [text, file] = await Promise.all([db.texts.get([projectId, path]), db.files.get([projectId, path])]);
+  return text ? { text: text.text, segments: file?.segments ?? null } : null;
 }
 

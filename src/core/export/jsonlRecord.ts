@@ -3,6 +3,7 @@
  * EXPORT_SCHEMA_VERSION when a field changes meaning.
  */
 import type { ExportItem } from '../ports.ts';
+import { entryPoint } from '../extract/composeProgram.ts';
 
 export const EXPORT_SCHEMA_VERSION = 1;
 
@@ -36,7 +37,7 @@ export function toJsonlRecord(item: ExportItem, projectName: string): JsonlRecor
     instruction,
     response: outcome.program,
     tests: outcome.outcome.tests,
-    entry_point: source.fn.entryPoint,
+    entry_point: entryPoint(source.fn),
     language: 'python',
     method: 'natural-doctest',
     source: {

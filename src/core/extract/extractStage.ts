@@ -18,19 +18,26 @@ export async function extractStage(
   signal?: AbortSignal,
 ): Promise<void> {
   const pending = await storage.pendingFiles(projectId);
-  const writes = new Batcher<FileExtraction>((results) => storage.saveExtractions(projectId, results), 50);
+  const T = { read: 0, py: 0, write: 0, rows: 0 };
+  const writes = new Batcher<FileExtraction>(async (results) => { const t = performance.now(); await storage.saveExtractions(projectId, results); T.write += performance.now() - t; }, 50);
   await forEachConcurrent(
     pending,
     python.size * 2,
     async (path) => {
-      const file = await storage.file(projectId, path);
-      if (!file || file.state !== 'pending') return;
+      let t = performance.now();
+      const file = await storage.fileText(projectId, path);
+      T.read += performance.now() - t; t = performance.now();
+      if (!file) return;
       const reply = await python.extract({ path, text: file.text, localModules }, signal);
       // A pool that cannot run Python at all must not turn every file into a failure: stop, keep them pending.
       if (python.unavailable) throw new PythonUnavailableError(python.unavailable);
-      await writes.add(toRows(file, reply, Date.now()));
+      T.py += performance.now() - t; t = performance.now();
+      const rows = toRows(file, reply, Date.now());
+      T.rows += performance.now() - t;
+      await writes.add(rows);
     },
     signal,
   );
   await writes.flush();
+  console.log('EXTRACT TIMES', JSON.stringify(T));
 }

@@ -8,8 +8,9 @@ import type {
   DoctestExample,
   ExtractReply,
   ExtractedFunction,
+  Segment,
 } from '../../domain/extract.ts';
-import { asInt, asString, bool, int, intOrNull, list, obj, oneOf, str, strOrNull, type Obj } from '../../lib/guard.ts';
+import { ShapeError, asInt, asString, bool, int, intOrNull, list, obj, oneOf, str, strOrNull, type Obj } from '../../lib/guard.ts';
 
 const BLOCKER_KINDS: readonly BlockerKind[] = ['nested', 'third_party', 'local_module', 'unavailable', 'dedent', 'analysis'];
 const ORIGINS = ['stdlib', 'third_party', 'local', 'unavailable'] as const;
@@ -29,10 +30,23 @@ export function parseExtractReply(value: unknown): ExtractReply {
       },
     };
   }
-  if (reply['ok'] !== true) throw new TypeError('reply.ok: not a boolean');
-  const segments = list(reply, 'segments', 'reply', asString);
+  if (reply['ok'] !== true) throw new ShapeError('reply.ok: not a boolean');
+  const segments = list(reply, 'segments', 'reply', parseSegment);
+  const modules = list(reply, 'modules', 'reply', (v, p) => {
+    const m = obj(v, p);
+    return { name: str(m, 'name', p), origin: oneOf(m, 'origin', p, ORIGINS) };
+  });
   const functions = list(reply, 'functions', 'reply', (v, p) => parseFunction(v, p, segments.length));
-  return { ok: true, segments, functions };
+  return { ok: true, segments, modules, functions };
+}
+
+function parseSegment(value: unknown, path: string): Segment {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.length === 2) {
+    const [first, last] = [asInt(value[0], `${path}[0]`), asInt(value[1], `${path}[1]`)];
+    if (first >= 1 && last >= first) return [first, last];
+  }
+  throw new ShapeError(`${path}: not a segment`);
 }
 
 function parseFunction(value: unknown, path: string, segmentCount: number): ExtractedFunction {
@@ -42,7 +56,7 @@ function parseFunction(value: unknown, path: string, segmentCount: number): Extr
       ? null
       : list(f, 'program', path, (v, p) => {
           const index = asInt(v, p);
-          if (index < 0 || index >= segmentCount) throw new TypeError(`${p}: no such segment`);
+          if (index < 0 || index >= segmentCount) throw new ShapeError(`${p}: no such segment`);
           return index;
         });
   return {
@@ -54,19 +68,12 @@ function parseFunction(value: unknown, path: string, segmentCount: number): Extr
     lineno: int(f, 'lineno', path),
     startLine: int(f, 'startLine', path),
     endLine: int(f, 'endLine', path),
-    source: str(f, 'source', path),
     signature: str(f, 'signature', path),
     docstring: strOrNull(f, 'docstring', path),
     prose: strOrNull(f, 'prose', path),
     examples: list(f, 'examples', path, parseExample),
     doctestError: strOrNull(f, 'doctestError', path),
     program,
-    entryPoint: str(f, 'entryPoint', path),
-    needs: list(f, 'needs', path, asString),
-    modules: list(f, 'modules', path, (v, p) => {
-      const m = obj(v, p);
-      return { name: str(m, 'name', p), origin: oneOf(m, 'origin', p, ORIGINS) };
-    }),
     flags: list(f, 'flags', path, asString),
     blockers: list(f, 'blockers', path, parseBlocker),
   };
@@ -86,6 +93,6 @@ function parseBlocker(value: unknown, path: string): Blocker {
   const b: Obj = obj(value, path);
   const kind = oneOf(b, 'kind', path, BLOCKER_KINDS);
   const module = strOrNull(b, 'module', path);
-  const detail = str(b, 'detail', path);
-  return module === null ? { kind, detail } : { kind, module, detail };
+  const detail = strOrNull(b, 'detail', path);
+  return { kind, ...(module === null ? {} : { module }), ...(detail === null ? {} : { detail }) };
 }

@@ -5,12 +5,12 @@
  */
 import type { FileExtraction } from '../ports.ts';
 import type { ExtractReply, ExtractedFunction } from '../../domain/extract.ts';
-import { SCHEMA_VERSION, functionId, type FileRow, type OutcomeRow } from '../../domain/records.ts';
+import { SCHEMA_VERSION, functionId, type OutcomeRow, type TextRow } from '../../domain/records.ts';
 import type { RunOutcome } from '../../domain/verify.ts';
-import { composeProgram } from './composeProgram.ts';
+import { blockerText, composeProgram } from './composeProgram.ts';
 
-export function toRows(file: FileRow, reply: ExtractReply, now: number): FileExtraction {
-  if (!reply.ok) return { path: file.path, state: 'failed', error: reply.error, segments: null, functions: [] };
+export function toRows(file: TextRow, reply: ExtractReply, now: number): FileExtraction {
+  if (!reply.ok) return { path: file.path, state: 'failed', error: reply.error, segments: null, modules: [], functions: [] };
   const functions = reply.functions.map((fn) => {
     const id = functionId(file.projectId, file.path, fn);
     const decided = decide(fn);
@@ -28,7 +28,7 @@ export function toRows(file: FileRow, reply: ExtractReply, now: number): FileExt
       runnable,
       status: decided?.status ?? ('pending' as const),
     };
-    const program = decided === null && fn.program ? composeProgram(reply.segments, fn.program) : null;
+    const program = decided === null && fn.program ? composeProgram(file.text, reply.segments, fn.program) : null;
     const source = { id, projectId: file.projectId, schemaVersion: SCHEMA_VERSION, fileSha256: file.sha256, fn, program };
     // "No doctests" is most functions of most projects: the status says it all, no outcome row needed.
     const outcome: OutcomeRow | null =
@@ -37,7 +37,7 @@ export function toRows(file: FileRow, reply: ExtractReply, now: number): FileExt
         : null;
     return { row, source, outcome };
   });
-  return { path: file.path, state: 'extracted', error: null, segments: reply.segments, functions };
+  return { path: file.path, state: 'extracted', error: null, segments: reply.segments, modules: reply.modules, functions };
 }
 
 /** The outcome that needs no run, or null when the doctests must be run. */
@@ -48,7 +48,7 @@ export function decide(fn: ExtractedFunction): RunOutcome | null {
   }
   if (fn.examples.length === 0) return { status: 'no_doctests', detail: 'the docstring has no >>> examples' };
   const blocker = fn.blockers[0];
-  if (blocker) return { status: 'not_runnable', module: blocker.module ?? '', detail: blocker.detail };
+  if (blocker) return { status: 'not_runnable', module: blocker.module ?? '', detail: blockerText(blocker) };
   if (fn.program === null) return { status: 'not_runnable', module: '', detail: 'it cannot run on its own' };
   return null;
 }

@@ -4,7 +4,7 @@
  * Batches are bounded by count and bytes so a huge folder never sits in memory.
  */
 import type { StoragePort } from '../ports.ts';
-import { SCHEMA_VERSION, type FileRow, type SkipRow } from '../../domain/records.ts';
+import { SCHEMA_VERSION, type FileRow, type SkipRow, type TextRow } from '../../domain/records.ts';
 import { ingestFolder } from './walk.ts';
 import type { FolderSource } from './tree.ts';
 
@@ -20,7 +20,7 @@ export async function ingestStage(
   source: FolderSource,
   signal?: AbortSignal,
 ): Promise<void> {
-  let files: FileRow[] = [];
+  let files: { row: FileRow; text: TextRow }[] = [];
   let skips: SkipRow[] = [];
   let bytes = 0;
   let seen = 0;
@@ -41,7 +41,10 @@ export async function ingestStage(
       seen += 1;
       if (event.type === 'file') {
         const { path, size, sha256, text } = event.file;
-        files.push({ projectId, path, schemaVersion: SCHEMA_VERSION, size, sha256, text, state: 'pending', error: null, segments: null, functionCount: 0 });
+        files.push({
+          row: { projectId, path, schemaVersion: SCHEMA_VERSION, size, sha256, state: 'pending', error: null, segments: null, modules: [], functionCount: 0 },
+          text: { projectId, path, sha256, text },
+        });
         bytes += text.length;
       } else {
         const { path, isDir, reason, detail } = event.skipped;

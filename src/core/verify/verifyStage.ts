@@ -7,6 +7,7 @@ import { SCHEMA_VERSION, type OutcomeRow } from '../../domain/records.ts';
 import { Batcher } from '../../lib/batcher.ts';
 import { forEachConcurrent } from '../../lib/concurrency.ts';
 import { PythonUnavailableError } from '../run/errors.ts';
+import { entryPoint } from '../extract/composeProgram.ts';
 
 export async function verifyStage(
   storage: StoragePort,
@@ -28,7 +29,7 @@ export async function verifyStage(
       const outcome =
         program === null || fn.docstring === null
           ? ({ status: 'not_runnable', module: '', detail: 'no standalone program was built' } as const)
-          : await python.runDoctest({ program, docstring: fn.docstring, name: fn.name, entryPoint: fn.entryPoint }, limitMs, signal);
+          : await python.runDoctest({ program, docstring: fn.docstring, name: fn.name, entryPoint: entryPoint(fn) }, limitMs, signal);
       if (python.unavailable) throw new PythonUnavailableError(python.unavailable);
       await writes.add({
         id,

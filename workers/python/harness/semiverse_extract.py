@@ -63,9 +63,13 @@ class _Source:
         decorators = getattr(node, "decorator_list", None)
         return min([node.lineno] + [d.lineno for d in decorators]) if decorators else node.lineno
 
-    def raw(self, node):
-        """The statement's lines exactly as in the file (used when it cannot be dedented)."""
-        return "\n".join(self.lines[self.start_line(node) - 1 : node.end_lineno])
+    def span(self, node):
+        """[first, last] line numbers when the statement is exactly those whole lines, else None.
+        Spans keep replies small: most segments are whole top-level statements the stored file holds."""
+        first, last = self.start_line(node), node.end_lineno
+        if node.col_offset != 0 or len(self.lines[last - 1].encode("utf-8")) != node.end_col_offset:
+            return None
+        return [first, last]
 
     def segment(self, node):
         """Source of a statement at column 0, or None when it cannot be lifted out of its block."""
@@ -162,6 +166,7 @@ class _FileExtractor:
         self._segment_index = {}
         self._unit_reads = {}
         self._imports = {}  # id(tree) -> import roots; a class unit is shared by all its methods
+        self.modules = {}  # every module the file's programs import -> its origin
 
     def _stmt_segment(self, stmt):
         return self.src.segment(stmt) or ast.unparse(stmt)
@@ -174,7 +179,8 @@ class _FileExtractor:
         return self._segment_index[key]
 
     def _stmt(self, index):
-        return self._add_segment(("stmt", index), lambda: self._stmt_segment(self.tree.body[index]))
+        stmt = self.tree.body[index]
+        return self._add_segment(("stmt", index), lambda: self.src.span(stmt) or self._stmt_segment(stmt))
 
     def function(self, node, scopes, top):
         record = _base_record(node, scopes, self.src)
@@ -185,7 +191,7 @@ class _FileExtractor:
         )
         if record["kind"] == "nested":
             record["blockers"].append(
-                {"kind": "nested", "detail": "defined inside another function, so it cannot run on its own"}
+                {"kind": "nested"}
             )
             return record
         try:
@@ -201,12 +207,14 @@ class _FileExtractor:
         if unit is top_stmt:
             unit_text = self._stmt_segment(unit)
             unit_key = ("stmt", top)
+            unit_segment = self.src.span(unit) or unit_text
         else:
             unit_text = self.src.segment(unit)
             unit_key = ("unit", unit.lineno, unit.col_offset)
+            unit_segment = unit_text
             if unit_text is None:
                 record["blockers"].append(
-                    {"kind": "dedent", "detail": "its source cannot be lifted out of the enclosing block"}
+                    {"kind": "dedent"}
                 )
                 return
         if unit_key not in self._unit_reads:
@@ -233,7 +241,7 @@ class _FileExtractor:
         unit_placed = False
         for index in indices:
             if index > top and not unit_placed:
-                program.append(self._add_segment(unit_key, lambda: unit_text))
+                program.append(self._add_segment(unit_key, lambda: unit_segment))
                 unit_placed = True
             stmt = self.tree.body[index]
             trees.append(stmt)
@@ -244,9 +252,8 @@ class _FileExtractor:
             else:
                 program.append(self._stmt(index))
         if not unit_placed:
-            program.append(self._add_segment(unit_key, lambda: unit_text))
+            program.append(self._add_segment(unit_key, lambda: unit_segment))
         record["program"] = program
-        record["needs"] = sorted(n for n in needed if n in self.scope.binders)
         self._modules(record, trees, example_code, needed)
 
     def _modules(self, record, trees, example_trees, names):
@@ -257,22 +264,16 @@ class _FileExtractor:
             found.extend(self._imports[id(tree)])
         roots = {}
         for root, level in found:
-                key = ("." * level + root) if level else root
-                roots[key] = _origin(root, level, self.local_modules)
-        record["modules"] = [{"name": k, "origin": v} for k, v in sorted(roots.items())]
+            key = ("." * level + root) if level else root
+            roots[key] = _origin(root, level, self.local_modules)
+        self.modules.update(roots)
         flags = {flag for flag, mods in _FLAG_MODULES.items() if mods & set(roots)}
         flags |= {flag for flag, ns in _FLAG_NAMES.items() if ns & names}
         record["flags"] = sorted(flags)
+        kinds = {"third_party": "third_party", "local": "local_module", "unavailable": "unavailable"}
         for name, origin in sorted(roots.items()):
-            if origin == "third_party":
-                detail = f"imports '{name}', which is not in the Python standard library"
-            elif origin == "local":
-                detail = f"imports '{name}' from this project; only single-file programs run"
-            elif origin == "unavailable":
-                detail = f"imports '{name}', which the browser's Python does not include"
-            else:
-                continue
-            record["blockers"].append({"kind": "local_module" if origin == "local" else origin, "module": name, "detail": detail})
+            if origin in kinds:
+                record["blockers"].append({"kind": kinds[origin], "module": name})
 
 
 def extract_file(path, text, local_modules=()):
@@ -297,7 +298,8 @@ def extract_file(path, text, local_modules=()):
             record = _base_record(node, scopes, extractor.src)
             record["blockers"].append({"kind": "analysis", "detail": f"{type(error).__name__}: {error}"})
             functions.append(record)
-    return {"ok": True, "segments": extractor.segments, "functions": functions}
+    modules = [{"name": name, "origin": origin} for name, origin in sorted(extractor.modules.items())]
+    return {"ok": True, "segments": extractor.segments, "modules": modules, "functions": functions}
 
 
 def _base_record(node, scopes, src):
@@ -313,16 +315,12 @@ def _base_record(node, scopes, src):
         "lineno": node.lineno,
         "startLine": src.start_line(node),
         "endLine": node.end_lineno,
-        "source": src.segment(node) or src.raw(node),
         "signature": f"def {node.name}(...)",
         "docstring": None,
         "prose": None,
         "examples": [],
         "doctestError": None,
         "program": None,
-        "entryPoint": ".".join(classes + [node.name]),
-        "needs": [],
-        "modules": [],
         "flags": [],
         "blockers": [],
     }
