@@ -1,8 +1,9 @@
 /**
  * The ports the pipeline depends on; adapters/ implements them. Core never imports an adapter.
  */
-import type { ExtractReply, ExtractRequest, ModuleOrigin, Segment, SyntaxErrorInfo } from '../domain/extract.ts';
-import type { FileRow, FileState, FunctionRow, OutcomeRow, ProjectRow, SkipRow, SourceRow, TextRow } from '../domain/records.ts';
+import type { ExtractReply, ExtractRequest, ExtractedFunction, ModuleOrigin, Segment, SyntaxErrorInfo } from '../domain/extract.ts';
+import type { SkippedPath } from '../domain/ingest.ts';
+import type { FileRow, FileState, FunctionSummary, OutcomeRow, ProjectRow, SourceRow, TextRow } from '../domain/records.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../domain/verify.ts';
 
 /**
@@ -24,17 +25,28 @@ export interface PythonPort {
   dispose(): void;
 }
 
-/** One file's extraction, written in one transaction with its functions. */
+/** One file's extraction, written in one transaction. */
 export type FileExtraction = {
   path: string;
   state: FileState;
   error: SyntaxErrorInfo | null;
   segments: Segment[] | null;
   modules: { name: string; origin: ModuleOrigin }[];
-  functions: { row: FunctionRow; source: SourceRow; outcome: OutcomeRow | null }[];
+  functions: FunctionSummary[];
+  source: SourceRow | null;
 };
 
-export type ExportItem = { row: FunctionRow; source: SourceRow; outcome: OutcomeRow };
+/** A function waiting to run: where to find it (index into its file's functions). */
+export type PendingFunction = { id: string; path: string; index: number };
+
+/** A verified function with everything the export needs. */
+export type ExportItem = {
+  path: string;
+  summary: FunctionSummary;
+  fn: ExtractedFunction;
+  fileSha256: string;
+  outcome: OutcomeRow;
+};
 
 /**
  * Everything the pipeline stores. Writes that belong together (a file and its functions, a batch of
@@ -49,17 +61,21 @@ export interface StoragePort {
   updateProject(id: string, patch: Partial<Omit<ProjectRow, 'id' | 'counts'>>): Promise<void>;
   deleteProject(id: string): Promise<void>;
 
-  saveIngestBatch(projectId: string, files: { row: FileRow; text: TextRow }[], skips: SkipRow[], seen: number): Promise<void>;
+  saveIngestBatch(projectId: string, files: { row: FileRow; text: TextRow }[], skips: SkippedPath[], seen: number): Promise<void>;
   pendingFiles(projectId: string): Promise<string[]>;
   filePaths(projectId: string): Promise<string[]>;
   /** A file's text (and hash), from a table that extraction never writes to. */
   fileText(projectId: string, path: string): Promise<TextRow | undefined>;
   saveExtractions(projectId: string, results: FileExtraction[]): Promise<void>;
 
-  pendingFunctions(projectId: string): Promise<string[]>;
-  source(id: string): Promise<SourceRow | undefined>;
+  /** Functions still to run, in file order. */
+  pendingFunctions(projectId: string): Promise<PendingFunction[]>;
+  fileSource(projectId: string, path: string): Promise<SourceRow | undefined>;
   saveOutcomes(projectId: string, outcomes: OutcomeRow[]): Promise<void>;
 
-  /** Passed functions in key order, `limit` at a time after `afterId` (keyset paging, no offsets). */
-  passedPage(projectId: string, afterId: string | null, limit: number): Promise<ExportItem[]>;
+  /**
+   * Verified functions of up to `files` files after `afterPath` (keyset paging, no offsets), and the last
+   * path looked at (null when there are no more files).
+   */
+  passedPage(projectId: string, afterPath: string | null, files: number): Promise<{ items: ExportItem[]; lastPath: string | null }>;
 }

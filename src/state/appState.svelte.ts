@@ -31,7 +31,7 @@ export class AppState {
         this.functions.follow(project);
         this.skipped.follow(project);
       });
-      $effect(() => this.detail.show(this.functions.selectedId));
+      $effect(() => this.detail.show(this.functions.projectId, this.functions.selected));
     });
   }
 }

@@ -2,19 +2,29 @@
 import type { Subscription } from 'dexie';
 import { loadFileCode, observeDetail, type FunctionDetail } from '../adapters/storage/queries.ts';
 import { composeProgram, functionSource } from '../core/extract/composeProgram.ts';
+import { decide } from '../core/extract/toRows.ts';
+import type { FunctionRow } from '../domain/records.ts';
+import type { RunOutcome } from '../domain/verify.ts';
 import type { Services } from '../app/services.ts';
 
 export class DetailState {
   #detail = $state.raw<FunctionDetail | null>(null);
   #source = $state<string | null>(null);
   #program = $state<string | null>(null);
-  #id: string | null = null;
+  #key: string | null = null;
   #subscription: Subscription | null = null;
 
   constructor(private readonly services: Services) {}
 
   get detail(): FunctionDetail | null {
     return this.#detail;
+  }
+
+  /** What happened: the stored outcome of a run, or the verdict that needed no run. */
+  get outcome(): RunOutcome | null {
+    const detail = this.#detail;
+    if (!detail) return null;
+    return detail.ran?.outcome ?? (detail.fn ? decide(detail.fn) : null);
   }
 
   /** The function's own code, from the stored file. */
@@ -27,29 +37,30 @@ export class DetailState {
     return this.#program;
   }
 
-  show(id: string | null): void {
-    if (id === this.#id) return;
-    this.#id = id;
+  show(projectId: string | null, row: FunctionRow | null): void {
+    const key = projectId && row ? row.id : null;
+    if (key === this.#key) return;
+    this.#key = key;
     this.#subscription?.unsubscribe();
     this.#detail = null;
     this.#source = null;
     this.#program = null;
-    if (!id) return;
-    this.#subscription = observeDetail(this.services.db, id).subscribe({
+    if (!projectId || !row) return;
+    this.#subscription = observeDetail(this.services.db, projectId, row).subscribe({
       next: (detail) => {
-        if (this.#id !== id) return;
-        this.#detail = detail ?? null;
-        if (detail) void this.#loadCode(id, detail);
+        if (this.#key !== key) return;
+        this.#detail = detail;
+        void this.#loadCode(key, projectId, detail);
       },
     });
   }
 
-  async #loadCode(id: string, detail: FunctionDetail): Promise<void> {
-    const code = await loadFileCode(this.services.db, detail.row.projectId, detail.row.path);
-    if (this.#id !== id || !code) return;
-    const fn = detail.source?.fn;
+  async #loadCode(key: string | null, projectId: string, detail: FunctionDetail): Promise<void> {
+    const code = await loadFileCode(this.services.db, projectId, detail.row.path);
+    if (this.#key !== key || !code) return;
+    const fn = detail.fn;
     this.#source = fn ? functionSource(code.text, fn) : null;
-    const ran = detail.outcome?.program ?? detail.source?.program ?? null;
-    this.#program = ran ?? (fn?.program && code.segments ? composeProgram(code.text, code.segments, fn.program) : null);
+    const composed = fn?.program && code.segments ? composeProgram(code.text, code.segments, fn.program) : null;
+    this.#program = detail.ran?.program ?? composed;
   }
 }

@@ -17,7 +17,7 @@ export class FunctionsState {
   #rows = $state.raw<FunctionRow[]>([]);
   #filter = $state<StatusFilter>('all');
   #query = $state('');
-  #selectedId = $state<string | null>(null);
+  #selected = $state.raw<FunctionRow | null>(null);
   #projectId: string | null = null;
   #loadedAt = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -41,8 +41,12 @@ export class FunctionsState {
     return this.#query;
   }
 
-  get selectedId(): string | null {
-    return this.#selectedId;
+  get selected(): FunctionRow | null {
+    return this.#selected;
+  }
+
+  get projectId(): string | null {
+    return this.#projectId;
   }
 
   get total(): number {
@@ -57,8 +61,8 @@ export class FunctionsState {
     this.#query = query;
   }
 
-  select(id: string | null): void {
-    this.#selectedId = id;
+  select(row: FunctionRow | null): void {
+    this.#selected = row;
   }
 
   /** Called whenever the open project (or its counters) change. */
@@ -66,7 +70,7 @@ export class FunctionsState {
     if (project?.id !== this.#projectId) {
       this.#projectId = project?.id ?? null;
       this.#rows = [];
-      this.#selectedId = null;
+      this.#selected = null;
       this.#loadedAt = 0;
     }
     if (!project) return;

@@ -1,16 +1,17 @@
 /** What ingest skipped and which files did not parse, for the open project (reloaded as counts change). */
 import { loadFailedFiles, loadSkipped } from '../adapters/storage/queries.ts';
-import type { FileRow, ProjectRow, SkipRow } from '../domain/records.ts';
+import type { SkippedPath } from '../domain/ingest.ts';
+import type { FileRow, ProjectRow } from '../domain/records.ts';
 import type { Services } from '../app/services.ts';
 
 export class SkippedState {
-  #skipped = $state.raw<SkipRow[]>([]);
+  #skipped = $state.raw<SkippedPath[]>([]);
   #failed = $state.raw<Pick<FileRow, 'path' | 'error'>[]>([]);
   #key = '';
 
   constructor(private readonly services: Services) {}
 
-  get skipped(): SkipRow[] {
+  get skipped(): SkippedPath[] {
     return this.#skipped;
   }
 

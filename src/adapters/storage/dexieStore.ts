@@ -3,12 +3,13 @@
  * what they count, computed from what was there before (a re-written row moves no counter), so they stay
  * exact across reloads, resumes and a second tab. Nothing but Dexie work is awaited inside a transaction.
  */
-import Dexie from 'dexie';
-import type { ExportItem, FileExtraction, StoragePort } from '../../core/ports.ts';
-import { StorageError } from '../../domain/errors.ts';
-import type { FileRow, FunctionRow, OutcomeRow, ProjectCounts, ProjectRow, SkipRow, SourceRow, TextRow } from '../../domain/records.ts';
+import type { ExportItem, FileExtraction, PendingFunction, StoragePort } from '../../core/ports.ts';
+import type { SkippedPath } from '../../domain/ingest.ts';
+import type { FileRow, OutcomeRow, ProjectCounts, ProjectRow, SourceRow, TextRow } from '../../domain/records.ts';
+import { SCHEMA_VERSION } from '../../domain/records.ts';
 import type { FunctionStatus } from '../../domain/verify.ts';
-import { SemiverseDb } from './db.ts';
+import { ofProject, type SemiverseDb } from './db.ts';
+import { guard } from './storageErrors.ts';
 
 export class DexieStore implements StoragePort {
   constructor(readonly db: SemiverseDb) {}
@@ -31,61 +32,40 @@ export class DexieStore implements StoragePort {
 
   deleteProject(id: string): Promise<void> {
     const db = this.db;
+    const perFile = [db.files, db.texts, db.sources, db.skipped];
     return guard(
-      db.transaction('rw', [db.projects, db.files, db.texts, db.skipped, db.functions, db.sources, db.outcomes], async () => {
-        const ofProject: [[string, unknown], [string, unknown]] = [[id, Dexie.minKey], [id, Dexie.maxKey]];
-        await db.files.where('[projectId+path]').between(...ofProject).delete();
-        await db.texts.where('[projectId+path]').between(...ofProject).delete();
-        await Promise.all([
-          db.skipped.where('projectId').equals(id).delete(),
-          db.functions.where('projectId').equals(id).delete(),
-          db.sources.where('projectId').equals(id).delete(),
-          db.outcomes.where('projectId').equals(id).delete(),
-        ]);
+      db.transaction('rw', [db.projects, db.outcomes, ...perFile], async () => {
+        for (const table of perFile) await table.where('[projectId+path]').between(...ofProject(id)).delete();
+        await db.outcomes.where('projectId').equals(id).delete();
         await db.projects.delete(id);
       }),
     );
   }
 
-  saveIngestBatch(projectId: string, files: { row: FileRow; text: TextRow }[], skips: SkipRow[], seen: number): Promise<void> {
+  saveIngestBatch(projectId: string, files: { row: FileRow; text: TextRow }[], skips: SkippedPath[], seen: number): Promise<void> {
     const db = this.db;
     return guard(
       db.transaction('rw', [db.projects, db.files, db.texts, db.skipped], async () => {
-        const fileKeys = files.map((f): [string, string] => [projectId, f.row.path]);
-        const skipKeys = skips.map((s): [string, string] => [projectId, s.path]);
-        const [oldFiles, oldSkips] = await Promise.all([db.files.bulkGet(fileKeys), db.skipped.bulkGet(skipKeys)]);
-        await Promise.all([
-          db.files.bulkPut(files.map((f) => f.row)),
-          db.texts.bulkPut(files.map((f) => f.text)),
-          db.skipped.bulkPut(skips),
-        ]);
+        const old = await db.files.bulkGet(files.map((f): [string, string] => [projectId, f.row.path]));
+        const batch = skips[0] && { projectId, path: skips[0].path, schemaVersion: SCHEMA_VERSION, entries: skips };
+        const oldBatch = batch ? await db.skipped.get([projectId, batch.path]) : undefined;
+        await Promise.all([db.files.bulkPut(files.map((f) => f.row)), db.texts.bulkPut(files.map((f) => f.text))]);
+        if (batch) await db.skipped.put(batch);
         await bump(db, projectId, (c) => {
           c.seen = Math.max(c.seen, seen);
-          c.filesAccepted += oldFiles.filter((f) => !f).length;
-          c.filesSkipped += oldSkips.filter((s) => !s).length;
+          c.filesAccepted += old.filter((f) => !f).length;
+          c.filesSkipped += skips.length - (oldBatch?.entries.length ?? 0);
         });
       }),
     );
   }
 
   pendingFiles(projectId: string): Promise<string[]> {
-    return guard(
-      this.db.files
-        .where('[projectId+state]')
-        .equals([projectId, 'pending'])
-        .primaryKeys()
-        .then((keys) => keys.map(([, path]) => path)),
-    );
+    return guard(this.db.files.where('[projectId+state]').equals([projectId, 'pending']).primaryKeys().then(paths));
   }
 
   filePaths(projectId: string): Promise<string[]> {
-    return guard(
-      this.db.files
-        .where('[projectId+path]')
-        .between([projectId, Dexie.minKey], [projectId, Dexie.maxKey])
-        .primaryKeys()
-        .then((keys) => keys.map(([, path]) => path)),
-    );
+    return guard(this.db.files.where('[projectId+path]').between(...ofProject(projectId)).primaryKeys().then(paths));
   }
 
   fileText(projectId: string, path: string): Promise<TextRow | undefined> {
@@ -95,7 +75,7 @@ export class DexieStore implements StoragePort {
   saveExtractions(projectId: string, results: FileExtraction[]): Promise<void> {
     const db = this.db;
     return guard(
-      db.transaction('rw', [db.projects, db.files, db.functions, db.sources, db.outcomes], async () => {
+      db.transaction('rw', [db.projects, db.files, db.sources], async () => {
         const current = await db.files.bulkGet(results.map((r): [string, string] => [projectId, r.path]));
         // A file already extracted (by another tab, or before a reload) keeps its first result.
         const fresh = results.flatMap((result, i) => {
@@ -103,7 +83,6 @@ export class DexieStore implements StoragePort {
           return file?.state === 'pending' ? [{ result, file }] : [];
         });
         if (fresh.length === 0) return;
-        const fns = fresh.flatMap(({ result }) => result.functions);
         await Promise.all([
           db.files.bulkPut(
             fresh.map(({ result, file }) => ({
@@ -112,51 +91,58 @@ export class DexieStore implements StoragePort {
               error: result.error,
               segments: result.segments,
               modules: result.modules,
-              functionCount: result.functions.length,
+              functions: result.functions,
             })),
           ),
-          db.functions.bulkPut(fns.map((f) => f.row)),
-          db.sources.bulkPut(fns.map((f) => f.source)),
-          db.outcomes.bulkPut(fns.flatMap((f) => (f.outcome ? [f.outcome] : []))),
+          db.sources.bulkPut(fresh.flatMap(({ result }) => (result.source ? [result.source] : []))),
         ]);
+        const fns = fresh.flatMap(({ result }) => result.functions);
         await bump(db, projectId, (c) => {
           c.filesExtracted += fresh.filter(({ result }) => result.state === 'extracted').length;
           c.filesFailed += fresh.filter(({ result }) => result.state === 'failed').length;
           c.functions += fns.length;
-          c.withDoctests += fns.filter((f) => f.row.exampleCount > 0).length;
-          for (const f of fns) c.byStatus[f.row.status] += 1;
+          c.withDoctests += fns.filter((f) => f.exampleCount > 0).length;
+          for (const f of fns) c.byStatus[f.status] += 1;
         });
       }),
     );
   }
 
-  pendingFunctions(projectId: string): Promise<string[]> {
+  pendingFunctions(projectId: string): Promise<PendingFunction[]> {
     return guard(
-      this.db.functions
-        .where('[projectId+status+id]')
-        .between([projectId, 'pending', Dexie.minKey], [projectId, 'pending', Dexie.maxKey])
-        .primaryKeys(),
+      (async () => {
+        const files = await this.db.files.where('[projectId+state]').equals([projectId, 'extracted']).toArray();
+        files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        return files.flatMap((file) =>
+          file.functions.flatMap((fn, index) => (fn.status === 'pending' ? [{ id: fn.id, path: file.path, index }] : [])),
+        );
+      })(),
     );
   }
 
-  source(id: string): Promise<SourceRow | undefined> {
-    return guard(this.db.sources.get(id));
+  fileSource(projectId: string, path: string): Promise<SourceRow | undefined> {
+    return guard(this.db.sources.get([projectId, path]));
   }
 
   saveOutcomes(projectId: string, outcomes: OutcomeRow[]): Promise<void> {
     const db = this.db;
     return guard(
-      db.transaction('rw', [db.projects, db.functions, db.outcomes], async () => {
-        const rows = await db.functions.bulkGet(outcomes.map((o) => o.id));
+      db.transaction('rw', [db.projects, db.files, db.outcomes], async () => {
+        const filePaths = [...new Set(outcomes.map((o) => o.path))];
+        const files = await db.files.bulkGet(filePaths.map((path): [string, string] => [projectId, path]));
+        const byId = new Map(outcomes.map((o) => [o.id, o.outcome.status]));
         const moves: [FunctionStatus, FunctionStatus][] = [];
-        const updated: FunctionRow[] = [];
-        for (const [i, row] of rows.entries()) {
-          const status = outcomes[i]!.outcome.status;
-          if (!row || row.status === status) continue;
-          moves.push([row.status, status]);
-          updated.push({ ...row, status });
-        }
-        await Promise.all([db.outcomes.bulkPut(outcomes), db.functions.bulkPut(updated)]);
+        const updated = files.flatMap((file) => {
+          if (!file) return [];
+          const functions = file.functions.map((fn) => {
+            const status = byId.get(fn.id);
+            if (status === undefined || status === fn.status) return fn;
+            moves.push([fn.status, status]);
+            return { ...fn, status };
+          });
+          return [{ ...file, functions }];
+        });
+        await Promise.all([db.outcomes.bulkPut(outcomes), db.files.bulkPut(updated)]);
         await bump(db, projectId, (c) => {
           for (const [from, to] of moves) {
             c.byStatus[from] -= 1;
@@ -168,25 +154,37 @@ export class DexieStore implements StoragePort {
     );
   }
 
-  passedPage(projectId: string, afterId: string | null, limit: number): Promise<ExportItem[]> {
+  passedPage(projectId: string, afterPath: string | null, count: number): Promise<{ items: ExportItem[]; lastPath: string | null }> {
     const db = this.db;
     return guard(
       (async () => {
-        const rows = await db.functions
-          .where('[projectId+status+id]')
-          .between([projectId, 'passed', afterId ?? Dexie.minKey], [projectId, 'passed', Dexie.maxKey], afterId === null, true)
-          .limit(limit)
+        const [from, to] = ofProject(projectId);
+        const files = await db.files
+          .where('[projectId+path]')
+          .between(afterPath === null ? from : [projectId, afterPath], to, afterPath === null, true)
+          .limit(count)
           .toArray();
-        const ids = rows.map((r) => r.id);
-        const [sources, outcomes] = await Promise.all([db.sources.bulkGet(ids), db.outcomes.bulkGet(ids)]);
-        return rows.flatMap((row, i) => {
-          const source = sources[i];
-          const outcome = outcomes[i];
-          return source && outcome ? [{ row, source, outcome }] : [];
-        });
+        const withPassed = files.filter((f) => f.functions.some((fn) => fn.status === 'passed'));
+        const sources = await db.sources.bulkGet(withPassed.map((f): [string, string] => [projectId, f.path]));
+        const passedIds = withPassed.flatMap((f) => f.functions.filter((fn) => fn.status === 'passed').map((fn) => fn.id));
+        const outcomes = new Map((await db.outcomes.bulkGet(passedIds)).flatMap((o) => (o ? [[o.id, o]] : [])));
+        const items = withPassed.flatMap((file, i) =>
+          file.functions.flatMap((summary, index) => {
+            const fn = sources[i]?.fns[index];
+            const outcome = outcomes.get(summary.id);
+            return summary.status === 'passed' && fn && outcome
+              ? [{ path: file.path, summary, fn, fileSha256: file.sha256, outcome }]
+              : [];
+          }),
+        );
+        return { items, lastPath: files.length === 0 ? null : files[files.length - 1]!.path };
       })(),
     );
   }
+}
+
+function paths(keys: [string, string][]): string[] {
+  return keys.map(([, path]) => path);
 }
 
 async function bump(db: SemiverseDb, projectId: string, change: (counts: ProjectCounts) => void): Promise<void> {
@@ -195,35 +193,4 @@ async function bump(db: SemiverseDb, projectId: string, change: (counts: Project
   const counts = structuredClone(project.counts);
   change(counts);
   await db.projects.update(projectId, { counts, updatedAt: Date.now() });
-}
-
-/** Turn Dexie's failures into StorageError with a code the UI can act on. */
-async function guard<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    throw toStorageError(error);
-  }
-}
-
-export function toStorageError(error: unknown): StorageError | unknown {
-  if (error instanceof StorageError) return error;
-  const names = [nameOf(error), nameOf((error as { inner?: unknown } | null)?.inner)];
-  // Quota errors come as QuotaExceededError, sometimes wrapped by Dexie in `inner` (DESIGN).
-  if (names.includes('QuotaExceededError')) {
-    return new StorageError('quota', 'The browser ran out of storage space for this site.');
-  }
-  if (names.includes('VersionError')) {
-    return new StorageError('version', 'This page is older than the data it found; reload to update.');
-  }
-  if (names.includes('MissingAPIError') || names.includes('InvalidStateError')) {
-    return new StorageError('unavailable', 'IndexedDB is not available (private browsing, or disabled).');
-  }
-  if (names.includes('AbortError')) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new StorageError('unknown', `Storage failed: ${message}`);
-}
-
-function nameOf(value: unknown): string | undefined {
-  return value instanceof Error || value instanceof DOMException ? value.name : undefined;
 }

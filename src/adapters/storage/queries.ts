@@ -1,12 +1,13 @@
 /**
  * Reads for the UI. Live ones are Dexie liveQuery observables (they re-run when a write touches what they
- * read); big lists are loaded on demand and refreshed by the caller at a pace it chooses, because re-reading
- * 50,000 function rows after every write would stall the page.
+ * read); big lists are loaded on demand and refreshed by the caller at a pace it chooses.
  */
 import { liveQuery, type Observable } from 'dexie';
 import type { Segment } from '../../domain/extract.ts';
-import type { FileRow, FunctionRow, OutcomeRow, ProjectRow, SkipRow, SourceRow } from '../../domain/records.ts';
-import type { SemiverseDb } from './db.ts';
+import type { SkippedPath } from '../../domain/ingest.ts';
+import type { FileRow, FunctionRow, OutcomeRow, ProjectRow } from '../../domain/records.ts';
+import type { ExtractedFunction } from '../../domain/extract.ts';
+import { ofProject, type SemiverseDb } from './db.ts';
 
 export type { Observable };
 
@@ -14,30 +15,40 @@ export function observeProjects(db: SemiverseDb): Observable<ProjectRow[]> {
   return liveQuery(() => db.projects.orderBy('updatedAt').reverse().toArray());
 }
 
-export function observeProject(db: SemiverseDb, id: string): Observable<ProjectRow | undefined> {
-  return liveQuery(() => db.projects.get(id));
+/** Every function of a project, as table rows (file rows carry their functions' summaries). */
+export async function loadFunctionRows(db: SemiverseDb, projectId: string): Promise<FunctionRow[]> {
+  const files = await db.files.where('[projectId+path]').between(...ofProject(projectId)).toArray();
+  return files.flatMap((file) => file.functions.map((fn) => ({ ...fn, path: file.path })));
 }
 
-export function loadFunctionRows(db: SemiverseDb, projectId: string): Promise<FunctionRow[]> {
-  return db.functions.where('projectId').equals(projectId).toArray();
+export async function loadSkipped(db: SemiverseDb, projectId: string): Promise<SkippedPath[]> {
+  const batches = await db.skipped.where('[projectId+path]').between(...ofProject(projectId)).toArray();
+  return batches.flatMap((batch) => batch.entries);
 }
 
-export function loadSkipped(db: SemiverseDb, projectId: string): Promise<SkipRow[]> {
-  return db.skipped.where('projectId').equals(projectId).toArray();
-}
-
-/** Files that did not parse (or whose extraction timed out or crashed), without their text. */
+/** Files that did not parse (or whose extraction timed out or crashed). */
 export async function loadFailedFiles(db: SemiverseDb, projectId: string): Promise<Pick<FileRow, 'path' | 'error'>[]> {
   const rows = await db.files.where('[projectId+state]').equals([projectId, 'failed']).toArray();
-  return rows.map(({ path, error }) => ({ path, error })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  return rows.map(({ path, error }) => ({ path, error }));
 }
 
-export type FunctionDetail = { row: FunctionRow; source: SourceRow | undefined; outcome: OutcomeRow | undefined };
+export type FunctionDetail = {
+  row: FunctionRow;
+  fn: ExtractedFunction | undefined;
+  /** Present when the function ran. */
+  ran: OutcomeRow | undefined;
+};
 
-export function observeDetail(db: SemiverseDb, id: string): Observable<FunctionDetail | undefined> {
+export function observeDetail(db: SemiverseDb, projectId: string, row: FunctionRow): Observable<FunctionDetail> {
   return liveQuery(async () => {
-    const [row, source, outcome] = await Promise.all([db.functions.get(id), db.sources.get(id), db.outcomes.get(id)]);
-    return row ? { row, source, outcome } : undefined;
+    const [file, source, ran] = await Promise.all([
+      db.files.get([projectId, row.path]),
+      db.sources.get([projectId, row.path]),
+      db.outcomes.get(row.id),
+    ]);
+    const index = file?.functions.findIndex((fn) => fn.id === row.id) ?? -1;
+    const summary = index >= 0 ? file!.functions[index]! : row;
+    return { row: { ...summary, path: row.path }, fn: source?.fns[index], ran };
   });
 }
 
@@ -50,4 +61,3 @@ export async function loadFileCode(
   const [text, file] = await Promise.all([db.texts.get([projectId, path]), db.files.get([projectId, path])]);
   return text ? { text: text.text, segments: file?.segments ?? null } : null;
 }
-

@@ -1,12 +1,13 @@
 /**
- * Stream a project's verified samples as JSONL, one chunk per page read from storage: memory holds one
- * page at a time, never the whole file (the caller turns chunks into Blob parts or a file stream).
+ * Stream a project's verified samples as JSONL, one chunk per page of files read from storage: memory holds
+ * one page at a time, never the whole file (the caller turns chunks into Blob parts or a file stream).
  */
 import type { StoragePort } from '../ports.ts';
 import type { ProjectRow } from '../../domain/records.ts';
 import { toJsonlRecord } from './jsonlRecord.ts';
 
-const PAGE = 500;
+/** Files per page: a page holds their function summaries and the analysis of files with passes. */
+const PAGE_FILES = 200;
 
 export type ExportSummary = { lines: number; withoutInstruction: number };
 
@@ -20,17 +21,17 @@ export async function exportJsonl(
   let after: string | null = null;
   for (;;) {
     signal?.throwIfAborted();
-    const page = await storage.passedPage(project.id, after, PAGE);
-    if (page.length === 0) return summary;
+    const page = await storage.passedPage(project.id, after, PAGE_FILES);
     const lines: string[] = [];
-    for (const item of page) {
+    for (const item of page.items) {
       const record = toJsonlRecord(item, project.name);
       if (record) lines.push(JSON.stringify(record));
       else summary.withoutInstruction += 1;
     }
     if (lines.length > 0) await write(lines.join('\n') + '\n');
     summary.lines += lines.length;
-    after = page[page.length - 1]!.row.id;
+    if (page.lastPath === null) return summary;
+    after = page.lastPath;
   }
 }
 

@@ -28,25 +28,19 @@ export const RUNTIME = 'CPython 3.14 (Pyodide 0.314)';
  * a program are samples, and a docstring that is nothing but examples gives no instruction.
  */
 export function toJsonlRecord(item: ExportItem, projectName: string): JsonlRecord | null {
-  const { row, source, outcome } = item;
-  if (outcome.outcome.status !== 'passed' || outcome.program === null) return null;
-  const instruction = source.fn.prose?.trim() ?? '';
+  const { path, summary, fn, fileSha256, outcome } = item;
+  if (outcome.outcome.status !== 'passed') return null;
+  const instruction = fn.prose?.trim() ?? '';
   if (instruction === '') return null;
   return {
-    id: `${row.path}::${row.qualname}::${row.lineno}`,
+    id: `${path}::${summary.qualname}::${summary.lineno}`,
     instruction,
     response: outcome.program,
     tests: outcome.outcome.tests,
-    entry_point: entryPoint(source.fn),
+    entry_point: entryPoint(fn),
     language: 'python',
     method: 'natural-doctest',
-    source: {
-      project: projectName,
-      path: row.path,
-      start_line: source.fn.startLine,
-      end_line: source.fn.endLine,
-      sha256: source.fileSha256,
-    },
+    source: { project: projectName, path, start_line: fn.startLine, end_line: fn.endLine, sha256: fileSha256 },
     verification: { examples: outcome.outcome.examples, plain_asserts: outcome.outcome.plainAsserts, runtime: RUNTIME },
     schema_version: EXPORT_SCHEMA_VERSION,
   };

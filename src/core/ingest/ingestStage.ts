@@ -4,7 +4,8 @@
  * Batches are bounded by count and bytes so a huge folder never sits in memory.
  */
 import type { StoragePort } from '../ports.ts';
-import { SCHEMA_VERSION, type FileRow, type SkipRow, type TextRow } from '../../domain/records.ts';
+import type { SkippedPath } from '../../domain/ingest.ts';
+import { SCHEMA_VERSION, type FileRow, type TextRow } from '../../domain/records.ts';
 import { ingestFolder } from './walk.ts';
 import type { FolderSource } from './tree.ts';
 
@@ -21,7 +22,7 @@ export async function ingestStage(
   signal?: AbortSignal,
 ): Promise<void> {
   let files: { row: FileRow; text: TextRow }[] = [];
-  let skips: SkipRow[] = [];
+  let skips: SkippedPath[] = [];
   let bytes = 0;
   let seen = 0;
   let flushedAt = Date.now();
@@ -42,13 +43,12 @@ export async function ingestStage(
       if (event.type === 'file') {
         const { path, size, sha256, text } = event.file;
         files.push({
-          row: { projectId, path, schemaVersion: SCHEMA_VERSION, size, sha256, state: 'pending', error: null, segments: null, modules: [], functionCount: 0 },
+          row: { projectId, path, schemaVersion: SCHEMA_VERSION, size, sha256, state: 'pending', error: null, segments: null, modules: [], functions: [] },
           text: { projectId, path, sha256, text },
         });
         bytes += text.length;
       } else {
-        const { path, isDir, reason, detail } = event.skipped;
-        skips.push({ projectId, path, schemaVersion: SCHEMA_VERSION, isDir, reason, detail: detail ?? null });
+        skips.push(event.skipped);
       }
       const full = files.length >= BATCH_FILES || bytes >= BATCH_BYTES || skips.length >= BATCH_SKIPS;
       if (full || Date.now() - flushedAt >= BATCH_MS) await flush();
