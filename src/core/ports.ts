@@ -19,6 +19,8 @@ export interface PythonPort {
    * Calls still settle (as `crashed`), but a stage should stop rather than record that for every item.
    */
   readonly unavailable: string | null;
+  /** Forget earlier failures, so the next call starts workers again (the user asked to retry). */
+  retry(): void;
   extract(request: ExtractRequest, signal?: AbortSignal): Promise<ExtractReply>;
   runDoctest(job: DoctestJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome>;
   runTests(job: TestsJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome>;

@@ -31,8 +31,11 @@ export class RunController {
     return project.id;
   }
 
+  /** Resume a project: after a reload, a pause, or a fault the user has dealt with (so retry Python too). */
   resume(projectId: string): void {
-    if (this.#running !== projectId) void this.#run(projectId);
+    if (this.#running === projectId) return;
+    this.services.python().retry();
+    void this.#run(projectId);
   }
 
   cancel(): void {

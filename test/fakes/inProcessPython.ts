@@ -32,6 +32,10 @@ export class InProcessPython implements PythonPort {
 
   dispose(): void {}
 
+  retry(): void {
+    this.unavailable = null;
+  }
+
   async #outcome(call: () => Settled, signal?: AbortSignal): Promise<RunOutcome> {
     const settled = await this.#call(call, signal);
     if (settled.kind !== 'reply') return { status: 'crashed', detail: settled.kind };

@@ -57,7 +57,8 @@ export class PythonPool implements PythonPort {
         return extractFailure('Timeout', 'extraction was interrupted');
       case 'crashed':
       case 'fault':
-        return extractFailure('Crashed', settled.detail);
+        // Usually the browser's stack running out inside CPython's parser (very deep nesting).
+        return extractFailure('Crashed', `Python stopped while reading this file and was restarted (${settled.detail})`);
     }
   }
 
@@ -71,6 +72,11 @@ export class PythonPool implements PythonPort {
 
   get unavailable(): string | null {
     return this.#broken;
+  }
+
+  retry(): void {
+    this.#broken = null;
+    this.#failuresInARow = 0;
   }
 
   dispose(): void {

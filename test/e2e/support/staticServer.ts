@@ -23,10 +23,17 @@ const TYPES: Record<string, string> = {
 
 export type StaticServer = { url: string; close(): Promise<void> };
 
-export async function serveStatic(root: string, opts: { isolate?: boolean } = {}): Promise<StaticServer> {
+export type ServeOptions = {
+  isolate?: boolean;
+  /** Paths answered with 404 while this returns true (a broken or half-deployed host). */
+  missing?: (path: string) => boolean;
+};
+
+export async function serveStatic(root: string, opts: ServeOptions = {}): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      if (opts.missing?.(path)) return void res.writeHead(404).end('not found');
       let file = normalize(join(root, path));
       if (!file.startsWith(normalize(root))) return void res.writeHead(403).end();
       try {

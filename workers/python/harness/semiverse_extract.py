@@ -13,8 +13,10 @@ Invariants:
 import ast
 import doctest
 import importlib.util
+import io
 import re
 import sys
+import tokenize
 
 import semiverse_deps as deps
 
@@ -276,8 +278,51 @@ class _FileExtractor:
                 record["blockers"].append({"kind": kinds[origin], "module": name})
 
 
+# CPython's parser recurses once per bracket level. In a browser worker the native stack runs out between
+# 150 and 199 levels (measured in Chromium 150) and kills the interpreter, while CPython accepts up to 199
+# (its tokenizer stops at 200, "too many nested parentheses"). Files nested deeper than this are reported
+# instead of parsed.
+_SAFE_BRACKET_DEPTH = 100
+_NOT_BRACKETS = re.compile(r"[^()\[\]{}]+")
+
+
+def _too_deep(text):
+    """(line, message) for brackets nested deeper than _SAFE_BRACKET_DEPTH, else None.
+
+    A C-speed scan of the brackets alone (strings and comments included) rules out almost every file; only
+    a file whose scan passes the limit is tokenized (iteratively, no recursion) to count real brackets."""
+    depth = deepest = 0
+    for char in _NOT_BRACKETS.sub("", text):
+        depth = depth + 1 if char in "([{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    if deepest <= _SAFE_BRACKET_DEPTH:
+        return None
+    depth, first = 0, None
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+                if depth > _SAFE_BRACKET_DEPTH and first is None:
+                    first = token.start[0]
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+    except SyntaxError as error:  # CPython's own limit (200): report it as CPython does
+        if first is not None:
+            return error.lineno or first, error.msg
+        return None  # some other error: ast.parse reports it
+    except tokenize.TokenError:
+        pass
+    if first is None:
+        return None
+    return first, f"brackets nested more than {_SAFE_BRACKET_DEPTH} deep: too deep for the browser's Python parser"
+
+
 def extract_file(path, text, local_modules=()):
     """Parse one file and describe every function in it (see module docstring)."""
+    deep = _too_deep(text)
+    if deep is not None:
+        line, message = deep
+        return {"ok": False, "error": {"kind": "SyntaxError", "line": line, "column": None, "message": message}}
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as error:  # IndentationError and TabError are SyntaxErrors
