@@ -2,6 +2,16 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 
+/**
+ * Cross-origin isolation lets a time limit interrupt Python instead of killing its worker. The dev and
+ * preview servers send these; public/_headers asks static hosts that read it to do the same. The app also
+ * works without them (see docs/architecture.md, "Time limits").
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 /** The Pyodide runtime files the workers load. Copied next to the app so nothing comes from a CDN. */
 const PYODIDE_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
@@ -16,6 +26,8 @@ export default defineConfig({
   ],
   // Pyodide locates its own files; pre-bundling it breaks that (DESIGN: exclude it, pass indexURL).
   optimizeDeps: { exclude: ['pyodide'] },
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
   test: {
