@@ -1,9 +1,24 @@
 /**
  * The ports the pipeline depends on; adapters/ implements them. Core never imports an adapter.
  */
-import type { ExtractReply, ExtractRequest, ExtractedFunction, ModuleOrigin, Segment, SyntaxErrorInfo } from '../domain/extract.ts';
+import type {
+  ExtractReply,
+  ExtractRequest,
+  ExtractedFunction,
+  ModuleOrigin,
+  Segment,
+  SyntaxErrorInfo,
+} from '../domain/extract.ts';
 import type { SkippedPath } from '../domain/ingest.ts';
-import type { FileRow, FileState, FunctionSummary, OutcomeRow, ProjectRow, SourceRow, TextRow } from '../domain/records.ts';
+import type {
+  FileRow,
+  FileState,
+  FunctionSummary,
+  OutcomeRow,
+  ProjectRow,
+  SourceRow,
+  TextRow,
+} from '../domain/records.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../domain/verify.ts';
 
 /**
@@ -63,7 +78,12 @@ export interface StoragePort {
   updateProject(id: string, patch: Partial<Omit<ProjectRow, 'id' | 'counts'>>): Promise<void>;
   deleteProject(id: string): Promise<void>;
 
-  saveIngestBatch(projectId: string, files: { row: FileRow; text: TextRow }[], skips: SkippedPath[], seen: number): Promise<void>;
+  saveIngestBatch(
+    projectId: string,
+    files: { row: FileRow; text: TextRow }[],
+    skips: SkippedPath[],
+    seen: number,
+  ): Promise<void>;
   pendingFiles(projectId: string): Promise<string[]>;
   filePaths(projectId: string): Promise<string[]>;
   /** A file's text (and hash), from a table that extraction never writes to. */
@@ -79,5 +99,9 @@ export interface StoragePort {
    * Verified functions of up to `files` files after `afterPath` (keyset paging, no offsets), and the last
    * path looked at (null when there are no more files).
    */
-  passedPage(projectId: string, afterPath: string | null, files: number): Promise<{ items: ExportItem[]; lastPath: string | null }>;
+  passedPage(
+    projectId: string,
+    afterPath: string | null,
+    files: number,
+  ): Promise<{ items: ExportItem[]; lastPath: string | null }>;
 }

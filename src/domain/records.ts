@@ -129,7 +129,11 @@ export type OutcomeRow = {
   finishedAt: number;
 };
 
-export function functionId(projectId: string, path: string, fn: Pick<ExtractedFunction, 'lineno' | 'qualname'>): string {
+export function functionId(
+  projectId: string,
+  path: string,
+  fn: Pick<ExtractedFunction, 'lineno' | 'qualname'>,
+): string {
   return `${projectId}|${path}|${fn.lineno}|${fn.qualname}`;
 }
 

@@ -33,9 +33,11 @@ export class Batcher<T> {
     this.#timer = null;
     const items = this.#items.splice(0);
     if (items.length === 0) return this.#writing;
-    this.#writing = this.#writing.then(() => this.write(items)).catch((error: unknown) => {
-      this.#error ??= error;
-    });
+    this.#writing = this.#writing
+      .then(() => this.write(items))
+      .catch((error: unknown) => {
+        this.#error ??= error;
+      });
     return this.#writing;
   }
 

@@ -11,7 +11,8 @@ export class ShapeError extends Error {
 export type Obj = Record<string, unknown>;
 
 export function obj(value: unknown, path: string): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError(`${path}: not an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ShapeError(`${path}: not an object`);
   return value as Obj;
 }
 

@@ -49,7 +49,12 @@ export class RunController {
     const work = async () => {
       this.#running = projectId;
       try {
-        await runProject({ storage: this.services.store, python: this.services.python() }, projectId, abort.signal, source);
+        await runProject(
+          { storage: this.services.store, python: this.services.python() },
+          projectId,
+          abort.signal,
+          source,
+        );
       } catch (error) {
         if (!isAbortError(error)) throw error;
       } finally {

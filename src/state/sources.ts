@@ -11,4 +11,5 @@ export const sourceFromDrop = (transfer: DataTransfer): Promise<FolderSource> =>
 
 export const sourceFromPicked = (files: FileList): FolderSource => folderFromFileList(files);
 
-export const sourceFromZipFile = (file: File): Promise<FolderSource> => folderFromZip(file, file.name.replace(/\.zip$/i, ''));
+export const sourceFromZipFile = (file: File): Promise<FolderSource> =>
+  folderFromZip(file, file.name.replace(/\.zip$/i, ''));

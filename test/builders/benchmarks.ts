@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 
 const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
 
-export type HumanEvalTask = { task_id: string; prompt: string; canonical_solution: string; test: string; entry_point: string };
+export type HumanEvalTask = {
+  task_id: string;
+  prompt: string;
+  canonical_solution: string;
+  test: string;
+  entry_point: string;
+};
 export type MbppTask = { task_id: number; text: string; code: string; test_list: string[]; test_setup_code: string };
 
 function jsonl<T>(file: string): T[] {

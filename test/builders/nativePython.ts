@@ -38,7 +38,10 @@ function python(script: string, input: unknown): unknown {
 }
 
 export function nativeFunctionCounts(files: { path: string; text: string }[]): Record<string, number | null> {
-  return python(COUNT, files.map((f) => [f.path, f.text])) as Record<string, number | null>;
+  return python(
+    COUNT,
+    files.map((f) => [f.path, f.text]),
+  ) as Record<string, number | null>;
 }
 
 /** Each code string run as its own `python3 -` process; ok when it exits 0. */

@@ -12,7 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanEval } from '../builders/benchmarks.ts';
 import { makeTempDir, writeFiles, type FileMap } from '../builders/fsFolder.ts';
 import { nativeFunctionCounts, nativeRun } from '../builders/nativePython.ts';
-import { chooseFolder, downloadJsonl, functionsWithStatus, openApp, readStats, skippedText, waitForStatus, type Session } from './support/app.ts';
+import {
+  chooseFolder,
+  downloadJsonl,
+  functionsWithStatus,
+  openApp,
+  readStats,
+  skippedText,
+  waitForStatus,
+  type Session,
+} from './support/app.ts';
 
 const GEOMETRY = `import math
 from pkg.units import METRE
@@ -62,7 +71,8 @@ def wrong(x):
 
 function fixture(): FileMap {
   const files: FileMap = {};
-  for (const task of humanEval().slice(0, 30)) files[`humaneval/${task.task_id.replace('/', '_')}.py`] = task.prompt + task.canonical_solution;
+  for (const task of humanEval().slice(0, 30))
+    files[`humaneval/${task.task_id.replace('/', '_')}.py`] = task.prompt + task.canonical_solution;
   files['pkg/__init__.py'] = '';
   files['pkg/units.py'] = 'METRE = 1\n';
   files['pkg/geometry.py'] = GEOMETRY;
@@ -181,9 +191,14 @@ describe('the app in Chromium', () => {
   it('makes another project from a .zip, and deletes a project', async () => {
     const { page } = session;
     const zipDir = await makeTempDir('semiverse-zip-');
-    await writeFiles(zipDir, { 'tiny/calc.py': 'def double(x):\n    """Double it.\n\n    >>> double(4)\n    8\n    """\n    return 2 * x\n' });
+    await writeFiles(zipDir, {
+      'tiny/calc.py': 'def double(x):\n    """Double it.\n\n    >>> double(4)\n    8\n    """\n    return 2 * x\n',
+    });
     const zip = join(zipDir, 'tiny.zip');
-    execFileSync('python3', ['-c', `import shutil; shutil.make_archive(${JSON.stringify(zip.slice(0, -4))}, 'zip', ${JSON.stringify(zipDir)}, 'tiny')`]);
+    execFileSync('python3', [
+      '-c',
+      `import shutil; shutil.make_archive(${JSON.stringify(zip.slice(0, -4))}, 'zip', ${JSON.stringify(zipDir)}, 'tiny')`,
+    ]);
     await page.setInputFiles('[data-testid=zip-input]', zip);
     await page.waitForFunction(() => document.querySelector('h2')?.textContent === 'tiny');
     await waitForStatus(page, 'done');

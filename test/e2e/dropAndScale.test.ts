@@ -43,7 +43,9 @@ describe('dropping onto the page', () => {
     const { page } = session;
     await page.waitForSelector('text=Drop a folder of Python code here');
     await dropFiles(page, {
-      'triple.py': bytes('def triple(x):\n    """Three times x.\n\n    >>> triple(3)\n    9\n    """\n    return 3 * x\n'),
+      'triple.py': bytes(
+        'def triple(x):\n    """Three times x.\n\n    >>> triple(3)\n    9\n    """\n    return 3 * x\n',
+      ),
       'notes.txt': bytes('not code\n'),
     });
     await waitForStatus(page, 'done');
@@ -59,7 +61,10 @@ describe('dropping onto the page', () => {
       'pkg/bad.py': 'def bad(:\n',
     });
     const zip = join(root, 'zipped.zip');
-    execFileSync('python3', ['-c', `import shutil; shutil.make_archive(${JSON.stringify(zip.slice(0, -4))}, 'zip', ${JSON.stringify(folder)})`]);
+    execFileSync('python3', [
+      '-c',
+      `import shutil; shutil.make_archive(${JSON.stringify(zip.slice(0, -4))}, 'zip', ${JSON.stringify(folder)})`,
+    ]);
     await dropFiles(page, { 'zipped.zip': [...readFileSync(zip)] });
     // Every entry sits under pkg/, so the project is named after that folder (like a GitHub archive).
     await page.waitForFunction(() => document.querySelector('h2')?.textContent === 'pkg');
@@ -102,7 +107,9 @@ describe('a project with 20,000 functions', () => {
     expect(await page.$$eval('[data-testid=function-row]', (rows) => rows.length)).toBeLessThan(100);
 
     await page.fill('input[type=search]', 'fn_42_');
-    await page.waitForFunction(() => document.querySelector('[data-testid=function-row] .name')?.textContent?.startsWith('fn_42_'));
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=function-row] .name')?.textContent?.startsWith('fn_42_'),
+    );
     const names = await page.$$eval('[data-testid=function-row] .name', (els) => els.map((e) => e.textContent ?? ''));
     expect(names.every((n) => n.startsWith('fn_42_'))).toBe(true);
   });

@@ -10,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../builders/fsFolder.ts';
 import { writeHostileFolder, type HostileManifest } from '../builders/hostileFolder.ts';
 import { nativeRun } from '../builders/nativePython.ts';
-import { chooseFolder, downloadJsonl, functionsWithStatus, openApp, readStats, skippedText, waitForStatus, type Session } from './support/app.ts';
+import {
+  chooseFolder,
+  downloadJsonl,
+  functionsWithStatus,
+  openApp,
+  readStats,
+  skippedText,
+  waitForStatus,
+  type Session,
+} from './support/app.ts';
 
 let root: string;
 let manifest: HostileManifest;
@@ -45,7 +54,8 @@ describe('a hostile folder', () => {
     const text = await skippedText(session.page);
     for (const entry of manifest.entries) {
       if (entry.expect.startsWith('skip:')) expect(text, entry.path).toContain(entry.path);
-      if (entry.expect === 'syntax_error') expect(text, entry.path).toMatch(new RegExp(`${entry.path}\\s*${entry.error}, line ${entry.line}`));
+      if (entry.expect === 'syntax_error')
+        expect(text, entry.path).toMatch(new RegExp(`${entry.path}\\s*${entry.error}, line ${entry.line}`));
     }
     expect(text).toMatch(/larger than 1 MiB[\s\S]*big\/huge\.py/);
     expect(text).toMatch(/binary file[\s\S]*binary\/blob\.py/);
@@ -68,7 +78,9 @@ describe('a hostile folder', () => {
     expect(names.has('big_sum')).toBe(false);
     for (const name of ['add', 'shout', 'deep', 'f0', 'f4999']) expect(names.has(name), name).toBe(true);
     // Re-running 5,000 processes takes a while; a sample of them is enough to catch a systematic fault.
-    const sample = records.filter((_, i) => i % 100 === 0 || ['add', 'shout', 'deep'].includes(records[i]!.entry_point));
+    const sample = records.filter(
+      (_, i) => i % 100 === 0 || ['add', 'shout', 'deep'].includes(records[i]!.entry_point),
+    );
     const rerun = nativeRun(sample.map((r) => `${r.response}\n${r.tests.join('\n')}\n`));
     expect(rerun.filter((r) => !r.ok)).toEqual([]);
   });

@@ -15,7 +15,8 @@ const FILES = 1500;
 function manyDoctests(count = FILES): FileMap {
   const files: FileMap = {};
   for (let i = 0; i < count; i++) {
-    files[`m/f${String(i).padStart(4, '0')}.py`] = `def f${i}(x):\n    """Add ${i}.\n\n    >>> f${i}(1)\n    ${i + 1}\n    """\n    return x + ${i}\n`;
+    files[`m/f${String(i).padStart(4, '0')}.py`] =
+      `def f${i}(x):\n    """Add ${i}.\n\n    >>> f${i}(1)\n    ${i + 1}\n    """\n    return x + ${i}\n`;
   }
   return files;
 }
@@ -61,7 +62,9 @@ describe('a reload during a run', () => {
     const { page } = session;
     await chooseFolder(page, dir);
     await waitForStatus(page, 'verifying');
-    await page.waitForFunction(() => /(\d+) doctests run/.exec(document.querySelector('[data-testid=stats]')?.textContent ?? '')?.[1] !== '0');
+    await page.waitForFunction(
+      () => /(\d+) doctests run/.exec(document.querySelector('[data-testid=stats]')?.textContent ?? '')?.[1] !== '0',
+    );
     const reloadedAt = Date.now();
     const before = await storedOutcomes(page);
     await page.reload();
@@ -97,6 +100,8 @@ describe('a reload during a run', () => {
     expect(stats.read).toBeGreaterThan(0);
     expect(stats.read).toBeLessThan(4000);
     expect(stats.passed).toBe(stats.read);
-    expect(await page.textContent('[role=status]')).toMatch(/reloaded while "many" was being read: \d+ Python files had been stored.*Drop the folder again/);
+    expect(await page.textContent('[role=status]')).toMatch(
+      /reloaded while "many" was being read: \d+ Python files had been stored.*Drop the folder again/,
+    );
   });
 });

@@ -50,7 +50,9 @@ describe('the Python runtime', () => {
     const { page } = session;
     await chooseFolder(page, await folder());
     await waitForStatus(page, 'failed', 120_000);
-    expect(await page.textContent('[role=status]')).toMatch(/Python could not run in this browser: .*Reload the page and press Resume/);
+    expect(await page.textContent('[role=status]')).toMatch(
+      /Python could not run in this browser: .*Reload the page and press Resume/,
+    );
     const stopped = await readStats(page);
     expect(stopped).toMatchObject({ read: 3, functions: 0, failed: 0, errors: 0 });
 

@@ -18,7 +18,8 @@ export class InProcessPython implements PythonPort {
 
   async extract(request: ExtractRequest, signal?: AbortSignal): Promise<ExtractReply> {
     const settled = await this.#call(() => this.runner.extract(request), signal);
-    if (settled.kind !== 'reply') return { ok: false, error: { kind: 'Crashed', line: null, column: null, message: settled.kind } };
+    if (settled.kind !== 'reply')
+      return { ok: false, error: { kind: 'Crashed', line: null, column: null, message: settled.kind } };
     return parseExtractReply(settled.value);
   }
 

@@ -34,7 +34,8 @@ afterEach(async () => {
 /** A project folder: 40 HumanEval solutions, a package with doctests, a broken file, things to skip. */
 function fixture(): FileMap {
   const files: FileMap = {};
-  for (const task of humanEval().slice(0, 40)) files[`humaneval/${task.task_id.replace('/', '_')}.py`] = task.prompt + task.canonical_solution;
+  for (const task of humanEval().slice(0, 40))
+    files[`humaneval/${task.task_id.replace('/', '_')}.py`] = task.prompt + task.canonical_solution;
   files['pkg/__init__.py'] = '';
   files['pkg/geometry.py'] = [
     'import math',
@@ -95,7 +96,12 @@ async function setup(files: FileMap): Promise<{ dir: string; storage: DexieStore
   return { dir, storage, python: new InProcessPython(runner) };
 }
 
-async function start(storage: StoragePort, python: InProcessPython, dir: string, signal?: AbortSignal): Promise<ProjectRow> {
+async function start(
+  storage: StoragePort,
+  python: InProcessPython,
+  dir: string,
+  signal?: AbortSignal,
+): Promise<ProjectRow> {
   const source = folderFromDisk(dir, 'demo');
   const project = newProject(`p${dbCount}`, source, Date.now());
   await storage.createProject(project);
@@ -108,7 +114,11 @@ async function start(storage: StoragePort, python: InProcessPython, dir: string,
 async function exported(storage: StoragePort, project: ProjectRow): Promise<JsonlRecord[]> {
   const chunks: string[] = [];
   await exportJsonl(storage, project, (chunk) => void chunks.push(chunk));
-  return chunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as JsonlRecord);
+  return chunks
+    .join('')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as JsonlRecord);
 }
 
 describe('a natural-mode run', () => {
@@ -186,10 +196,27 @@ describe('a natural-mode run', () => {
     const controller = new AbortController();
     let reads = 0;
     const root = source.root;
-    const cut = { ...source, root: { ...root, list: async () => {
-      const nodes = await root.list();
-      return nodes.map((n) => (n.kind === 'dir' && n.name === 'pkg' ? { ...n, list: async () => { controller.abort(); reads++; return n.list(); } } : n));
-    } } };
+    const cut = {
+      ...source,
+      root: {
+        ...root,
+        list: async () => {
+          const nodes = await root.list();
+          return nodes.map((n) =>
+            n.kind === 'dir' && n.name === 'pkg'
+              ? {
+                  ...n,
+                  list: async () => {
+                    controller.abort();
+                    reads++;
+                    return n.list();
+                  },
+                }
+              : n,
+          );
+        },
+      },
+    };
     await runProject({ storage, python }, project.id, controller.signal, cut).catch(() => {});
     expect(reads).toBe(1);
     await runProject({ storage, python }, project.id); // the reload: no folder any more

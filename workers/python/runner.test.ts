@@ -47,7 +47,10 @@ function doctest(text: string, qualname: string): RunOutcome {
 
 describe('extraction of HumanEval reference solutions', () => {
   const tasks = humanEval();
-  const files = tasks.map((t) => ({ path: `${t.task_id.replace('/', '_')}.py`, text: t.prompt + t.canonical_solution }));
+  const files = tasks.map((t) => ({
+    path: `${t.task_id.replace('/', '_')}.py`,
+    text: t.prompt + t.canonical_solution,
+  }));
 
   it('finds as many functions as CPython ast in every file, the entry point among them', () => {
     const native = nativeFunctionCounts(files);
@@ -66,7 +69,9 @@ describe('extraction of HumanEval reference solutions', () => {
       const { functions, program: compose } = extracted(files[i]!.path, files[i]!.text);
       const entry = functions.find((f) => f.qualname === task.entry_point)!;
       const program = compose(entry);
-      const outcome = parseRunOutcome(reply(runner.runTests({ program, tests: [task.test, `check(${task.entry_point})`] })));
+      const outcome = parseRunOutcome(
+        reply(runner.runTests({ program, tests: [task.test, `check(${task.entry_point})`] })),
+      );
       if (outcome.status !== 'passed') failing.push(task.task_id);
     }
     // HumanEval/50's check() calls encode_shift, a sibling that decode_shift itself never uses, so the
@@ -106,7 +111,9 @@ describe('extraction of MBPP reference solutions', () => {
       const { functions, program: compose } = extracted(files[i]!.path, files[i]!.text);
       expect(functions.length, files[i]!.path).toBe(native[files[i]!.path]);
       // The function the first assert calls is the task's entry point.
-      const called = /assert\s+(?:not\s+)?\(?\s*(?:set\()?\s*(?:math\.isclose\()?\s*([A-Za-z_]\w*)\s*\(/.exec(task.test_list[0]!)?.[1];
+      const called = /assert\s+(?:not\s+)?\(?\s*(?:set\()?\s*(?:math\.isclose\()?\s*([A-Za-z_]\w*)\s*\(/.exec(
+        task.test_list[0]!,
+      )?.[1];
       const entry = functions.find((f) => f.qualname === called) ?? functions.find((f) => f.kind === 'function');
       const program = entry?.program ? compose(entry) : task.code;
       const tests = [task.test_setup_code, ...task.test_list].filter((t) => t.trim() !== '');
@@ -135,7 +142,10 @@ describe('doctest outcomes', () => {
   });
 
   it('reports the first failing example with expected and got', () => {
-    const outcome = doctest('def inc(x):\n    """\n    >>> inc(1)\n    2\n    >>> inc(2)\n    4\n    """\n    return x + 1\n', 'inc');
+    const outcome = doctest(
+      'def inc(x):\n    """\n    >>> inc(1)\n    2\n    >>> inc(2)\n    4\n    """\n    return x + 1\n',
+      'inc',
+    );
     expect(outcome).toMatchObject({ status: 'failed', example: { source: 'inc(2)\n', want: '4\n', got: '3\n' } });
   });
 
@@ -154,7 +164,10 @@ describe('doctest outcomes', () => {
   });
 
   it('names the missing module of a function that needs a third-party package', () => {
-    const outcome = doctest('import numpy as np\n\ndef total(xs):\n    """\n    >>> total([1, 2])\n    3\n    """\n    return int(np.sum(xs))\n', 'total');
+    const outcome = doctest(
+      'import numpy as np\n\ndef total(xs):\n    """\n    >>> total([1, 2])\n    3\n    """\n    return int(np.sum(xs))\n',
+      'total',
+    );
     expect(outcome).toEqual({ status: 'not_runnable', module: 'numpy', detail: "No module named 'numpy'" });
   });
 
@@ -220,7 +233,8 @@ describe('files that do not parse or cannot run alone', () => {
   });
 
   it('marks nested functions, project imports and third-party imports as blockers', () => {
-    const text = 'import requests\nfrom . import sibling\nfrom mypkg.util import helper\n\ndef outer():\n    def inner():\n        return 1\n    return inner\n\ndef fetch():\n    return requests.get(helper(sibling))\n';
+    const text =
+      'import requests\nfrom . import sibling\nfrom mypkg.util import helper\n\ndef outer():\n    def inner():\n        return 1\n    return inner\n\ndef fetch():\n    return requests.get(helper(sibling))\n';
     const result = extract('m.py', text, ['mypkg']);
     if (!result.ok) throw new Error('should parse');
     const byName = Object.fromEntries(result.functions.map((f) => [f.qualname, f]));

@@ -30,7 +30,8 @@ export const PYTHON_ENV = { PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1' };
  * enforce a time limit. `fault`: the harness itself failed; `fatal` when the interpreter is no longer usable
  * (a wasm trap, a JS stack overflow) and the worker must be replaced.
  */
-export type Settled = { kind: 'reply'; value: unknown } | { kind: 'interrupted' } | { kind: 'fault'; detail: string; fatal: boolean };
+export type Settled =
+  { kind: 'reply'; value: unknown } | { kind: 'interrupted' } | { kind: 'fault'; detail: string; fatal: boolean };
 
 export type Runner = {
   extract(request: ExtractRequest): Settled;

@@ -58,7 +58,10 @@ export class PythonPool implements PythonPort {
       case 'crashed':
       case 'fault':
         // Usually the browser's stack running out inside CPython's parser (very deep nesting).
-        return extractFailure('Crashed', `Python stopped while reading this file and was restarted (${settled.detail})`);
+        return extractFailure(
+          'Crashed',
+          `Python stopped while reading this file and was restarted (${settled.detail})`,
+        );
     }
   }
 
@@ -160,8 +163,7 @@ export class PythonPool implements PythonPort {
       else task.resolve(settled);
       if (settled.kind === 'crashed' || (settled.kind === 'fault' && !slot.alive)) {
         this.#failed(`a Python worker died: ${settled.detail}`);
-      }
-      else if (settled.kind === 'reply') this.#failuresInARow = 0;
+      } else if (settled.kind === 'reply') this.#failuresInARow = 0;
       if (slot.alive) this.#release(slot);
       else this.#live -= 1;
       this.#pump();

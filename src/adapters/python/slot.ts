@@ -57,7 +57,11 @@ export class Slot {
     const shared = globalThis.crossOriginIsolated ? new SharedArrayBuffer(4) : null;
     const slot = new Slot(spawn(), shared ? new Int32Array(shared) : null);
     const init = slot.#api.init({ indexURL, interruptBuffer: shared });
-    const raced = await race(init.then(() => 'ok' as const), slot.#worker.died, START_TIMEOUT_MS);
+    const raced = await race(
+      init.then(() => 'ok' as const),
+      slot.#worker.died,
+      START_TIMEOUT_MS,
+    );
     if (raced !== 'ok') {
       slot.stop();
       throw new Error(raced === null ? `Python did not start within ${START_TIMEOUT_MS / 1000} s` : raced);

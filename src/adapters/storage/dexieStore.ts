@@ -35,14 +35,23 @@ export class DexieStore implements StoragePort {
     const perFile = [db.files, db.texts, db.sources, db.skipped];
     return guard(
       db.transaction('rw', [db.projects, db.outcomes, ...perFile], async () => {
-        for (const table of perFile) await table.where('[projectId+path]').between(...ofProject(id)).delete();
+        for (const table of perFile)
+          await table
+            .where('[projectId+path]')
+            .between(...ofProject(id))
+            .delete();
         await db.outcomes.where('projectId').equals(id).delete();
         await db.projects.delete(id);
       }),
     );
   }
 
-  saveIngestBatch(projectId: string, files: { row: FileRow; text: TextRow }[], skips: SkippedPath[], seen: number): Promise<void> {
+  saveIngestBatch(
+    projectId: string,
+    files: { row: FileRow; text: TextRow }[],
+    skips: SkippedPath[],
+    seen: number,
+  ): Promise<void> {
     const db = this.db;
     return guard(
       db.transaction('rw', [db.projects, db.files, db.texts, db.skipped], async () => {
@@ -65,7 +74,13 @@ export class DexieStore implements StoragePort {
   }
 
   filePaths(projectId: string): Promise<string[]> {
-    return guard(this.db.files.where('[projectId+path]').between(...ofProject(projectId)).primaryKeys().then(paths));
+    return guard(
+      this.db.files
+        .where('[projectId+path]')
+        .between(...ofProject(projectId))
+        .primaryKeys()
+        .then(paths),
+    );
   }
 
   fileText(projectId: string, path: string): Promise<TextRow | undefined> {
@@ -114,7 +129,9 @@ export class DexieStore implements StoragePort {
         const files = await this.db.files.where('[projectId+state]').equals([projectId, 'extracted']).toArray();
         files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         return files.flatMap((file) =>
-          file.functions.flatMap((fn, index) => (fn.status === 'pending' ? [{ id: fn.id, path: file.path, index }] : [])),
+          file.functions.flatMap((fn, index) =>
+            fn.status === 'pending' ? [{ id: fn.id, path: file.path, index }] : [],
+          ),
         );
       })(),
     );
@@ -154,7 +171,11 @@ export class DexieStore implements StoragePort {
     );
   }
 
-  passedPage(projectId: string, afterPath: string | null, count: number): Promise<{ items: ExportItem[]; lastPath: string | null }> {
+  passedPage(
+    projectId: string,
+    afterPath: string | null,
+    count: number,
+  ): Promise<{ items: ExportItem[]; lastPath: string | null }> {
     const db = this.db;
     return guard(
       (async () => {
@@ -166,7 +187,9 @@ export class DexieStore implements StoragePort {
           .toArray();
         const withPassed = files.filter((f) => f.functions.some((fn) => fn.status === 'passed'));
         const sources = await db.sources.bulkGet(withPassed.map((f): [string, string] => [projectId, f.path]));
-        const passedIds = withPassed.flatMap((f) => f.functions.filter((fn) => fn.status === 'passed').map((fn) => fn.id));
+        const passedIds = withPassed.flatMap((f) =>
+          f.functions.filter((fn) => fn.status === 'passed').map((fn) => fn.id),
+        );
         const outcomes = new Map((await db.outcomes.bulkGet(passedIds)).flatMap((o) => (o ? [[o.id, o]] : [])));
         const items = withPassed.flatMap((file, i) =>
           file.functions.flatMap((summary, index) => {

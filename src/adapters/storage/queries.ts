@@ -17,12 +17,18 @@ export function observeProjects(db: SemiverseDb): Observable<ProjectRow[]> {
 
 /** Every function of a project, as table rows (file rows carry their functions' summaries). */
 export async function loadFunctionRows(db: SemiverseDb, projectId: string): Promise<FunctionRow[]> {
-  const files = await db.files.where('[projectId+path]').between(...ofProject(projectId)).toArray();
+  const files = await db.files
+    .where('[projectId+path]')
+    .between(...ofProject(projectId))
+    .toArray();
   return files.flatMap((file) => file.functions.map((fn) => ({ ...fn, path: file.path })));
 }
 
 export async function loadSkipped(db: SemiverseDb, projectId: string): Promise<SkippedPath[]> {
-  const batches = await db.skipped.where('[projectId+path]').between(...ofProject(projectId)).toArray();
+  const batches = await db.skipped
+    .where('[projectId+path]')
+    .between(...ofProject(projectId))
+    .toArray();
   return batches.flatMap((batch) => batch.entries);
 }
 

@@ -37,7 +37,12 @@ export async function exportJsonl(
 
 /** `semiverse-<project>-<YYYY-MM-DD>.jsonl`, safe on every file system. */
 export function exportFileName(projectName: string, date: Date): string {
-  const slug = projectName.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'project';
+  const slug =
+    projectName
+      .normalize('NFKD')
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'project';
   const day = date.toISOString().slice(0, 10);
   return `semiverse-${slug}-${day}.jsonl`;
 }

@@ -10,9 +10,29 @@ import type {
   ExtractedFunction,
   Segment,
 } from '../../domain/extract.ts';
-import { ShapeError, asInt, asString, bool, int, intOrNull, list, obj, oneOf, str, strOrNull, type Obj } from '../../lib/guard.ts';
+import {
+  ShapeError,
+  asInt,
+  asString,
+  bool,
+  int,
+  intOrNull,
+  list,
+  obj,
+  oneOf,
+  str,
+  strOrNull,
+  type Obj,
+} from '../../lib/guard.ts';
 
-const BLOCKER_KINDS: readonly BlockerKind[] = ['nested', 'third_party', 'local_module', 'unavailable', 'dedent', 'analysis'];
+const BLOCKER_KINDS: readonly BlockerKind[] = [
+  'nested',
+  'third_party',
+  'local_module',
+  'unavailable',
+  'dedent',
+  'analysis',
+];
 const ORIGINS = ['stdlib', 'third_party', 'local', 'unavailable'] as const;
 const KINDS = ['function', 'method', 'nested'] as const;
 

@@ -12,7 +12,15 @@ import { blockerText, composeProgram } from './composeProgram.ts';
 
 export function toRows(file: TextRow, reply: ExtractReply): FileExtraction {
   if (!reply.ok) {
-    return { path: file.path, state: 'failed', error: reply.error, segments: null, modules: [], functions: [], source: null };
+    return {
+      path: file.path,
+      state: 'failed',
+      error: reply.error,
+      segments: null,
+      modules: [],
+      functions: [],
+      source: null,
+    };
   }
   const functions: FunctionSummary[] = [];
   const programs: (string | null)[] = [];
@@ -37,14 +45,24 @@ export function toRows(file: TextRow, reply: ExtractReply): FileExtraction {
     segments: reply.segments,
     modules: reply.modules,
     functions,
-    source: { projectId: file.projectId, path: file.path, schemaVersion: SCHEMA_VERSION, fns: reply.functions, programs },
+    source: {
+      projectId: file.projectId,
+      path: file.path,
+      schemaVersion: SCHEMA_VERSION,
+      fns: reply.functions,
+      programs,
+    },
   };
 }
 
 /** The outcome that needs no run, or null when the doctests must be run. Pure: the UI recomputes it. */
 export function decide(fn: ExtractedFunction): RunOutcome | null {
   if (fn.doctestError !== null) {
-    const exception = { type: 'ValueError', message: `doctest could not parse the docstring: ${fn.doctestError}`, traceback: '' };
+    const exception = {
+      type: 'ValueError',
+      message: `doctest could not parse the docstring: ${fn.doctestError}`,
+      traceback: '',
+    };
     return { status: 'error', phase: 'example', exception };
   }
   if (fn.examples.length === 0) return { status: 'no_doctests', detail: 'The docstring has no >>> examples.' };

@@ -43,7 +43,18 @@ export async function ingestStage(
       if (event.type === 'file') {
         const { path, size, sha256, text } = event.file;
         files.push({
-          row: { projectId, path, schemaVersion: SCHEMA_VERSION, size, sha256, state: 'pending', error: null, segments: null, modules: [], functions: [] },
+          row: {
+            projectId,
+            path,
+            schemaVersion: SCHEMA_VERSION,
+            size,
+            sha256,
+            state: 'pending',
+            error: null,
+            segments: null,
+            modules: [],
+            functions: [],
+          },
           text: { projectId, path, sha256, text },
         });
         bytes += text.length;

@@ -45,7 +45,12 @@ export function newProject(id: string, source: FolderSource, now: number, timeou
  * a resumed run has none. Resolves when the project is done or stopped with a message; rejects only with
  * an AbortError when cancelled.
  */
-export async function runProject(deps: RunDeps, projectId: string, signal?: AbortSignal, source?: FolderSource): Promise<void> {
+export async function runProject(
+  deps: RunDeps,
+  projectId: string,
+  signal?: AbortSignal,
+  source?: FolderSource,
+): Promise<void> {
   const { storage, python } = deps;
   try {
     const project = await storage.project(projectId);
@@ -71,7 +76,12 @@ export async function runProject(deps: RunDeps, projectId: string, signal?: Abor
   }
 }
 
-async function ingest(storage: StoragePort, project: ProjectRow, signal?: AbortSignal, source?: FolderSource): Promise<void> {
+async function ingest(
+  storage: StoragePort,
+  project: ProjectRow,
+  signal?: AbortSignal,
+  source?: FolderSource,
+): Promise<void> {
   if (source) {
     await ingestStage(storage, project.id, source, signal);
     await storage.updateProject(project.id, { ingestComplete: true });

@@ -29,7 +29,8 @@ export function parseRunOutcome(value: unknown): RunOutcome {
     }
     case 'error': {
       const phase = str(o, 'phase', 'outcome');
-      if (phase !== 'setup' && phase !== 'example' && phase !== 'tests') throw new ShapeError(`outcome.phase: "${phase}"`);
+      if (phase !== 'setup' && phase !== 'example' && phase !== 'tests')
+        throw new ShapeError(`outcome.phase: "${phase}"`);
       const exception = parseException(obj(o['exception'], 'outcome.exception'));
       return typeof o['example'] === 'string'
         ? { status, phase, exception, example: o['example'] }
@@ -45,5 +46,9 @@ export function parseRunOutcome(value: unknown): RunOutcome {
 }
 
 function parseException(e: Obj): ExceptionInfo {
-  return { type: str(e, 'type', 'exception'), message: str(e, 'message', 'exception'), traceback: str(e, 'traceback', 'exception') };
+  return {
+    type: str(e, 'type', 'exception'),
+    message: str(e, 'message', 'exception'),
+    traceback: str(e, 'traceback', 'exception'),
+  };
 }

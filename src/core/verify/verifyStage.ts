@@ -40,7 +40,13 @@ export async function verifyStage(
   await writes.flush();
 }
 
-function outcomeRow(projectId: string, item: PendingFunction, outcome: RunOutcome, program: string, ms: number): OutcomeRow {
+function outcomeRow(
+  projectId: string,
+  item: PendingFunction,
+  outcome: RunOutcome,
+  program: string,
+  ms: number,
+): OutcomeRow {
   const { id, path } = item;
   const durationMs = Math.round(ms);
   return { id, projectId, path, schemaVersion: SCHEMA_VERSION, outcome, program, durationMs, finishedAt: Date.now() };

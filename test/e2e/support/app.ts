@@ -42,7 +42,17 @@ export async function waitForStatus(page: Page, status: string, timeout = 300_00
 }
 
 export type Stats = Record<
-  'read' | 'skipped' | 'notParsed' | 'functions' | 'withDoctests' | 'run' | 'passed' | 'failed' | 'errors' | 'timedOut' | 'notRunnable',
+  | 'read'
+  | 'skipped'
+  | 'notParsed'
+  | 'functions'
+  | 'withDoctests'
+  | 'run'
+  | 'passed'
+  | 'failed'
+  | 'errors'
+  | 'timedOut'
+  | 'notRunnable',
   number
 >;
 
@@ -90,8 +100,11 @@ export async function functionsWithStatus(page: Page, status: string): Promise<s
   await page.click('[role=tab]:first-child');
   await page.click(`.filters button[data-status="${status}"]`);
   const names = new Set<string>();
-  for (let previous = -1; ; ) {
-    for (const name of await page.$$eval('[data-testid=function-row] .name', (els) => els.map((e) => e.textContent ?? ''))) names.add(name);
+  for (let previous = -1; ;) {
+    for (const name of await page.$$eval('[data-testid=function-row] .name', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    ))
+      names.add(name);
     const top = await page.$eval('[aria-label=Functions]', (el) => {
       el.scrollTop += el.clientHeight;
       return el.scrollTop;
@@ -107,6 +120,8 @@ export async function functionsWithStatus(page: Page, status: string): Promise<s
 /** The text of the skipped-and-not-parsed tab. */
 export async function skippedText(page: Page): Promise<string> {
   await page.click('[data-testid=skipped-tab]');
-  await page.$$eval('[data-testid=skipped-list] details', (els) => els.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  await page.$$eval('[data-testid=skipped-list] details', (els) =>
+    els.forEach((d) => ((d as HTMLDetailsElement).open = true)),
+  );
   return (await page.textContent('[data-testid=skipped-list]')) ?? '';
 }

@@ -4,7 +4,9 @@
  */
 import { createServer, type ViteDevServer } from 'vite';
 
-export async function startDevServer(opts: { isolate?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startDevServer(
+  opts: { isolate?: boolean } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const headers = opts.isolate
     ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
     : {};
