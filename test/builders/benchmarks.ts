@@ -2,10 +2,22 @@
  * The public benchmark data in ../shared/data (HumanEval, MBPP), read as typed rows. Tests use them as
  * real code and real tests that nobody on this project wrote.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+/** ../shared/data beside the checkout (where the project keeps it), or $SEMIVERSE_DATA. */
+function dataDir(): string {
+  const candidates = [process.env['SEMIVERSE_DATA'], fileURLToPath(new URL('../../../shared/data/', import.meta.url))];
+  const found = candidates.find((dir) => dir && existsSync(join(dir, 'HumanEval.jsonl')));
+  if (!found) {
+    throw new Error(
+      `HumanEval.jsonl was not found in ${candidates.filter(Boolean).join(' or ')}: the benchmark data lives in ` +
+        '../shared/data beside the checkout; set SEMIVERSE_DATA to its folder if it is elsewhere.',
+    );
+  }
+  return found;
+}
 
 export type HumanEvalTask = {
   task_id: string;
@@ -17,7 +29,7 @@ export type HumanEvalTask = {
 export type MbppTask = { task_id: number; text: string; code: string; test_list: string[]; test_setup_code: string };
 
 function jsonl<T>(file: string): T[] {
-  return readFileSync(DATA + file, 'utf8')
+  return readFileSync(join(dataDir(), file), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
