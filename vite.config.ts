@@ -1,3 +1,4 @@
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
@@ -15,10 +16,25 @@ const ISOLATION_HEADERS = {
 /** The Pyodide runtime files the workers load. Copied next to the app so nothing comes from a CDN. */
 const PYODIDE_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
 
+/**
+ * pyodide.mjs loads Node's built-ins with dynamic import() behind its is-Node check; the browser build never
+ * runs those branches, so they resolve to an empty module instead of a warning per built-in at every build.
+ */
+function pyodideNodeBuiltins(): Plugin {
+  const EMPTY = '\0pyodide-node-builtin';
+  return {
+    name: 'semiverse:pyodide-node-builtins',
+    enforce: 'pre',
+    resolveId: (id, importer) => (id.startsWith('node:') && importer?.includes('/pyodide/') ? EMPTY : null),
+    load: (id) => (id === EMPTY ? 'export default {};' : null),
+  };
+}
+
 export default defineConfig({
   // Relative asset URLs: dist/ works from any static host and any sub-path (e.g. GitHub Pages).
   base: './',
   plugins: [
+    pyodideNodeBuiltins(),
     svelte(),
     viteStaticCopy({
       targets: PYODIDE_FILES.map((file) => ({ src: `node_modules/pyodide/${file}`, dest: 'pyodide' })),
@@ -28,7 +44,7 @@ export default defineConfig({
   optimizeDeps: { exclude: ['pyodide'] },
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [pyodideNodeBuiltins()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
   test: {
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
