@@ -2,6 +2,7 @@ import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
+import { pythonWorkerBundle } from './workers/pythonWorkerBundle.ts';
 
 /**
  * Cross-origin isolation lets a time limit interrupt Python instead of killing its worker. The dev and
@@ -35,6 +36,7 @@ export default defineConfig({
   base: './',
   plugins: [
     pyodideNodeBuiltins(),
+    pythonWorkerBundle(() => [pyodideNodeBuiltins()]),
     svelte(),
     viteStaticCopy({
       targets: PYODIDE_FILES.map((file) => ({ src: `node_modules/pyodide/${file}`, dest: 'pyodide' })),

@@ -2,8 +2,8 @@
  * The composition root: the one place that picks adapters for the ports. Everything else receives these
  * through context (see context.ts), so tests can hand in their own.
  */
-import { PythonPool } from '../adapters/python/pool.ts';
-import { poolSize, pyodideIndexURL, spawnModuleWorker } from '../adapters/python/moduleWorker.ts';
+import type { PythonPool } from '../adapters/python/pool.ts';
+import { sandboxedPool } from '../adapters/python/sandbox/sandboxedPool.ts';
 import { SemiverseDb } from '../adapters/storage/db.ts';
 import { DexieStore } from '../adapters/storage/dexieStore.ts';
 import type { PythonPort } from '../core/ports.ts';
@@ -21,6 +21,6 @@ export function createServices(): Services {
   return {
     db,
     store: new DexieStore(db),
-    python: () => (pool ??= new PythonPool(spawnModuleWorker, pyodideIndexURL(), poolSize())),
+    python: () => (pool ??= sandboxedPool()),
   };
 }

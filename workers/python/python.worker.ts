@@ -1,5 +1,7 @@
 /**
- * Thin worker entry: load Pyodide from our own files, install the harness, expose the runner over Comlink.
+ * The Python worker: a CLASSIC script (the sandboxed iframe can only start classic blob workers), built as
+ * one self-contained IIFE by workers/pythonWorkerBundle.ts. It never fetches anything: the page hands it
+ * Pyodide's files as bytes (through the iframe supervisor) and a MessagePort on which it serves Comlink.
  * Everything that matters lives in runner.ts (transport-free, tested in Node).
  */
 import * as Comlink from 'comlink';
@@ -7,63 +9,72 @@ import { loadPyodide } from 'pyodide';
 import type { ExtractRequest } from '../../src/domain/extract.ts';
 import type { DoctestJob, TestsJob } from '../../src/domain/verify.ts';
 import { installHarness, PYTHON_ENV, type Runner, type Settled } from './runner.ts';
+import type { WorkerStart } from './protocol.ts';
 
-export type WorkerInit = {
-  /** Absolute URL of the folder holding pyodide.asm.wasm, python_stdlib.zip, ... (copied by the build). */
-  indexURL: string;
-  /** Shared with the pool when the page is cross-origin isolated: writing 2 raises KeyboardInterrupt. */
-  interruptBuffer: SharedArrayBuffer | null;
+/** Pyodide resolves its files against this URL; our fetch stand-in answers for it, nothing else does. */
+const INDEX_URL = 'https://pyodide.invalid/';
+
+async function load({ runtime, hashSeed, interrupt }: WorkerStart): Promise<Runner> {
+  const moduleUrl = URL.createObjectURL(new Blob([runtime.asm], { type: 'text/javascript' }));
+  const { default: createPyodideModule } = (await import(/* @vite-ignore */ moduleUrl)) as {
+    default: NonNullable<Parameters<typeof loadPyodide>[0]>['createPyodideModule'];
+  };
+  URL.revokeObjectURL(moduleUrl);
+  // Pyodide fetches its wasm and standard library while loading: answer from memory. The sandbox's CSP
+  // (connect-src 'none') would refuse a real request anyway.
+  const files: Record<string, [ArrayBuffer, string]> = {
+    'pyodide.asm.wasm': [runtime.wasm, 'application/wasm'],
+    'python_stdlib.zip': [runtime.stdlib, 'application/zip'],
+  };
+  const realFetch = self.fetch;
+  self.fetch = async (input) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const file = url.startsWith(INDEX_URL) ? files[url.slice(INDEX_URL.length)] : undefined;
+    if (!file) throw new TypeError(`no network in the Python sandbox (${url})`);
+    return new Response(file[0].slice(0), { headers: { 'content-type': file[1] } });
+  };
+  try {
+    // stdin at EOF: code under test that calls input() gets EOFError, not a blocking prompt().
+    const py = await loadPyodide({
+      indexURL: INDEX_URL,
+      lockFileContents: runtime.lock,
+      createPyodideModule,
+      env: { ...PYTHON_ENV, PYTHONHASHSEED: String(hashSeed) },
+      stdin: () => null,
+      stdout: () => {},
+      stderr: () => {},
+    });
+    if (interrupt) py.setInterruptBuffer(new Uint8Array(interrupt));
+    return installHarness(py);
+  } finally {
+    self.fetch = realFetch;
+  }
+}
+
+function serve(start: WorkerStart): void {
+  let runner: Runner | null = null;
+  const ready = (): Runner => {
+    if (!runner) throw new Error('python worker used before init()');
+    return runner;
+  };
+  const loading = load(start).then((loaded) => {
+    runner = loaded;
+  });
+  const api = {
+    init: (): Promise<void> => loading,
+    extract: (request: ExtractRequest): Settled => ready().extract(request),
+    runDoctest: (job: DoctestJob): Settled => ready().runDoctest(job),
+    runTests: (job: TestsJob): Settled => ready().runTests(job),
+  };
+  Comlink.expose(api, start.port);
+}
+
+export type PythonWorkerApi = {
+  init(): Promise<void>;
+  extract(request: ExtractRequest): Settled;
+  runDoctest(job: DoctestJob): Settled;
+  runTests(job: TestsJob): Settled;
 };
 
-/** Files Pyodide fetches while loading; checked first so a broken deployment gets a message that names them. */
-const RUNTIME_FILES = ['pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip'];
-
-let runner: Runner | null = null;
-
-function ready(): Runner {
-  if (!runner) throw new Error('python worker used before init()');
-  return runner;
-}
-
-async function fetchOk(url: string, method: 'GET' | 'HEAD'): Promise<Response> {
-  const response = await fetch(url, { method }).catch((error: unknown) => {
-    throw new Error(`Python's runtime file ${url} could not be fetched (${String(error)})`);
-  });
-  if (!response.ok) throw new Error(`Python's runtime file ${url} is missing from this site (HTTP ${response.status})`);
-  return response;
-}
-
-async function load({ indexURL, interruptBuffer }: WorkerInit): Promise<Runner> {
-  const [lock] = await Promise.all([
-    fetchOk(new URL('pyodide-lock.json', indexURL).href, 'GET').then((r) => r.text()),
-    ...RUNTIME_FILES.map((file) => fetchOk(new URL(file, indexURL).href, 'HEAD')),
-  ]);
-  // stdin at EOF: code under test that calls input() gets EOFError, not a blocking prompt().
-  const py = await loadPyodide({
-    indexURL,
-    lockFileContents: lock,
-    env: { ...PYTHON_ENV },
-    stdin: () => null,
-    stdout: () => {},
-    stderr: () => {},
-  });
-  if (interruptBuffer) py.setInterruptBuffer(new Uint8Array(interruptBuffer));
-  return installHarness(py);
-}
-
-const api = {
-  async init(options: WorkerInit): Promise<void> {
-    // Pyodide's loader can fail in a promise nobody awaits; without this, init() would never settle.
-    const unhandled = new Promise<never>((_, reject) =>
-      self.addEventListener('unhandledrejection', (event) => reject(new Error(String(event.reason))), { once: true }),
-    );
-    runner = await Promise.race([load(options), unhandled]);
-  },
-  extract: (request: ExtractRequest): Settled => ready().extract(request),
-  runDoctest: (job: DoctestJob): Settled => ready().runDoctest(job),
-  runTests: (job: TestsJob): Settled => ready().runTests(job),
-};
-
-export type PythonWorkerApi = typeof api;
-
-Comlink.expose(api);
+// The supervisor's first (and only) message starts the worker; anything later is ignored.
+self.addEventListener('message', (event: MessageEvent<WorkerStart>) => serve(event.data), { once: true });

@@ -33,16 +33,14 @@ type Task = {
 export class PythonPool implements PythonPort {
   readonly size: number;
   #spawn: SpawnWorker;
-  #indexURL: string;
   #queue: Task[] = [];
   #idle: { slot: Slot; timer: ReturnType<typeof setTimeout> }[] = [];
   #live = 0;
   #failuresInARow = 0;
   #broken: string | null = null;
 
-  constructor(spawn: SpawnWorker, indexURL: string, size: number) {
+  constructor(spawn: SpawnWorker, size: number) {
     this.#spawn = spawn;
-    this.#indexURL = indexURL;
     this.size = Math.max(1, size);
   }
 
@@ -142,7 +140,7 @@ export class PythonPool implements PythonPort {
 
   #startSlot(): void {
     this.#live += 1;
-    Slot.start(this.#spawn, this.#indexURL).then(
+    Slot.start(this.#spawn).then(
       (slot) => {
         this.#release(slot);
         this.#pump();

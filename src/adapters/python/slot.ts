@@ -2,8 +2,8 @@
  * One Python worker's life: start, one call at a time under a deadline, stop. Invariants:
  * - every call settles, whatever the worker does (a call to a terminated worker never settles on its own,
  *   so each one races the worker's death and a timer: DESIGN, "put your own timeout on every call");
- * - on a deadline, a cross-origin-isolated worker is interrupted (KeyboardInterrupt through the shared
- *   buffer) and kept; if it does not stop within INTERRUPT_GRACE_MS (a long C call ignores interrupts), or
+ * - on a deadline, an interruptible worker (cross-origin isolated) gets KeyboardInterrupt through its
+ *   shared buffer and is kept; if it does not stop within INTERRUPT_GRACE_MS (a long C call ignores interrupts), or
  *   when there is no shared buffer, it is terminated and the slot is dead;
  * - a worker whose reply says its interpreter is broken (fatal fault) is terminated too.
  */
@@ -16,9 +16,14 @@ export type SpawnedWorker = {
   terminate(): void;
   /** Resolves with a reason when the worker dies on its own (uncaught error, failed load). */
   died: Promise<string>;
+  /**
+   * Present when the worker can be interrupted (cross-origin isolated): `raise` asks Python to raise
+   * KeyboardInterrupt; `clear` resolves once the request is withdrawn and no earlier one can still land.
+   */
+  interrupt: { raise(): void; clear(): Promise<void> } | null;
 };
 
-export type SpawnWorker = () => SpawnedWorker;
+export type SpawnWorker = () => Promise<SpawnedWorker>;
 
 export type CallKind = 'extract' | 'runDoctest' | 'runTests';
 
@@ -37,13 +42,13 @@ type Race = { kind: 'settled'; settled: Settled } | { kind: 'died'; reason: stri
 export class Slot {
   #worker: SpawnedWorker;
   #api: Comlink.Remote<PythonWorkerApi>;
-  #interrupt: Int32Array | null;
+  /** Set after an interrupt: the next call waits until no stale interrupt can reach it. */
+  #dirty = false;
   #alive = true;
 
-  private constructor(worker: SpawnedWorker, interrupt: Int32Array | null) {
+  private constructor(worker: SpawnedWorker) {
     this.#worker = worker;
     this.#api = Comlink.wrap<PythonWorkerApi>(worker.endpoint);
-    this.#interrupt = interrupt;
     void worker.died.then(() => (this.#alive = false));
   }
 
@@ -52,11 +57,9 @@ export class Slot {
   }
 
   /** Spawn a worker and load Python in it; rejects with a readable Error when it cannot start. */
-  static async start(spawn: SpawnWorker, indexURL: string): Promise<Slot> {
-    // SharedArrayBuffer exists only when the page is cross-origin isolated; otherwise we terminate instead.
-    const shared = globalThis.crossOriginIsolated ? new SharedArrayBuffer(4) : null;
-    const slot = new Slot(spawn(), shared ? new Int32Array(shared) : null);
-    const init = slot.#api.init({ indexURL, interruptBuffer: shared });
+  static async start(spawn: SpawnWorker): Promise<Slot> {
+    const slot = new Slot(await spawn());
+    const init = slot.#api.init();
     const raced = await race(
       init.then(() => 'ok' as const),
       slot.#worker.died,
@@ -70,7 +73,8 @@ export class Slot {
   }
 
   async call(kind: CallKind, payload: unknown, limitMs: number): Promise<SlotSettled> {
-    if (this.#interrupt) Atomics.store(this.#interrupt, 0, 0);
+    if (this.#dirty && this.#worker.interrupt) await this.#worker.interrupt.clear();
+    this.#dirty = false;
     const reply = (this.#api[kind] as (p: unknown) => Promise<Settled>)(payload).then(
       (settled): Race => ({ kind: 'settled', settled }),
       (error: unknown): Race => ({ kind: 'settled', settled: { kind: 'fault', detail: String(error), fatal: true } }),
@@ -99,10 +103,11 @@ export class Slot {
   }
 
   async #interruptOrStop(reply: Promise<Race>, died: Promise<Race>): Promise<Race> {
-    const buffer = this.#interrupt;
-    if (buffer) {
-      const resend = setInterval(() => Atomics.store(buffer, 0, 2), INTERRUPT_RESEND_MS);
-      Atomics.store(buffer, 0, 2); // SIGINT
+    const interrupt = this.#worker.interrupt;
+    if (interrupt) {
+      this.#dirty = true;
+      const resend = setInterval(() => interrupt.raise(), INTERRUPT_RESEND_MS);
+      interrupt.raise();
       const grace = timeout(INTERRUPT_GRACE_MS);
       const stopped = await Promise.race([reply, died, grace.fired.then((): Race => ({ kind: 'deadline' }))]);
       clearInterval(resend);

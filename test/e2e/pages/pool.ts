@@ -1,17 +1,16 @@
 /**
- * Test page: exposes the real Python pool (the app's own adapter) to Playwright, so browser tests can run
- * the runner in Chromium without the UI in between. Served by the Vite dev server in tests only.
+ * Test page: exposes the real sandboxed Python pool (the app's own adapter) to Playwright, so browser tests
+ * can drive the runner in Chromium without the UI. Served by the Vite dev server, in tests only.
  */
-import { PythonPool } from '../../../src/adapters/python/pool.ts';
-import { spawnModuleWorker } from '../../../src/adapters/python/moduleWorker.ts';
-
-const indexURL = new URL('/node_modules/pyodide/', location.href).href;
+import type { PythonPool } from '../../../src/adapters/python/pool.ts';
+import { sandboxedPool } from '../../../src/adapters/python/sandbox/sandboxedPool.ts';
 
 declare global {
   interface Window {
-    harness: { newPool(size: number): PythonPool };
+    harness: { newPool(size: number, hashSeed?: number): PythonPool };
   }
 }
 
-window.harness = { newPool: (size) => new PythonPool(spawnModuleWorker, indexURL, size) };
+const indexURL = new URL('/node_modules/pyodide/', location.href).href;
+window.harness = { newPool: (size, hashSeed = 0) => sandboxedPool({ indexURL, size, hashSeed }) };
 document.title = 'ready';
