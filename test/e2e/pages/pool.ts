@@ -11,6 +11,7 @@ declare global {
   }
 }
 
-const indexURL = new URL('/node_modules/pyodide/', location.href).href;
+// The static copy of Pyodide's files (vite.config.ts), served as-is; /node_modules/ would be transformed.
+const indexURL = new URL('/pyodide/', location.href).href;
 window.harness = { newPool: (size, hashSeed = 0) => sandboxedPool({ indexURL, size, hashSeed }) };
 document.title = 'ready';
