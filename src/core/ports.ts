@@ -19,6 +19,7 @@ import type {
   SourceRow,
   TextRow,
 } from '../domain/records.ts';
+import type { CallJob, CallResult } from '../domain/run.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../domain/verify.ts';
 
 /**
@@ -39,6 +40,8 @@ export interface PythonPort {
   extract(request: ExtractRequest, signal?: AbortSignal): Promise<ExtractReply>;
   runDoctest(job: DoctestJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome>;
   runTests(job: TestsJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome>;
+  /** Run a program, then an expression: its canonical value, output, or what went wrong. */
+  runCall(job: CallJob, limitMs: number, signal?: AbortSignal): Promise<CallResult>;
   dispose(): void;
 }
 

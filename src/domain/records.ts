@@ -153,6 +153,7 @@ export function emptyCounts(): ProjectCounts {
       error: 0,
       timeout: 0,
       crashed: 0,
+      memory: 0,
       not_runnable: 0,
       no_doctests: 0,
       pending: 0,

@@ -34,6 +34,8 @@ export type RunOutcome =
   | { status: 'not_runnable'; module: string; detail: string }
   /** The docstring holds examples but doctest ran none of them (all marked +SKIP). */
   | { status: 'no_doctests'; detail: string }
+  /** The code ran out of memory (MemoryError, e.g. a huge allocation). */
+  | { status: 'memory'; detail: string }
   | { status: 'timeout'; limitMs: number }
   | { status: 'crashed'; detail: string };
 
@@ -48,6 +50,7 @@ export const FUNCTION_STATUSES: readonly FunctionStatus[] = [
   'error',
   'timeout',
   'crashed',
+  'memory',
   'not_runnable',
   'no_doctests',
   'pending',
@@ -59,6 +62,7 @@ export const STATUS_LABELS: Record<FunctionStatus, string> = {
   error: 'error',
   timeout: 'timed out',
   crashed: 'crashed',
+  memory: 'out of memory',
   not_runnable: 'not runnable',
   no_doctests: 'no doctests',
   pending: 'pending',

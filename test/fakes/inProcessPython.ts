@@ -1,11 +1,12 @@
 /**
- * A PythonPort that runs the real harness in this Node process (no worker, so no time limits): for tests
- * of the pipeline around the runner. The browser's pool is tested in Chromium.
+ * A PythonPort that runs the real harness in this Node process (no worker, so no time limits and no
+ * respawn after a fatal error): for tests of the pipeline around the runner. The browser's pool, with its
+ * sandbox, is tested in Chromium. Outcomes are mapped exactly as the pool maps them (adapters/python/settle).
  */
-import { parseExtractReply } from '../../src/core/extract/parseExtractReply.ts';
 import type { PythonPort } from '../../src/core/ports.ts';
-import { parseRunOutcome } from '../../src/core/verify/parseRunOutcome.ts';
+import { toCallResult, toExtractReply, toRunOutcome } from '../../src/adapters/python/settle.ts';
 import type { ExtractReply, ExtractRequest } from '../../src/domain/extract.ts';
+import type { CallJob, CallResult } from '../../src/domain/run.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../../src/domain/verify.ts';
 import type { Runner, Settled } from '../../workers/python/runner.ts';
 
@@ -17,30 +18,25 @@ export class InProcessPython implements PythonPort {
   constructor(private readonly runner: Runner) {}
 
   async extract(request: ExtractRequest, signal?: AbortSignal): Promise<ExtractReply> {
-    const settled = await this.#call(() => this.runner.extract(request), signal);
-    if (settled.kind !== 'reply')
-      return { ok: false, error: { kind: 'Crashed', line: null, column: null, message: settled.kind } };
-    return parseExtractReply(settled.value);
+    return toExtractReply(await this.#call(() => this.runner.extract(request), signal));
   }
 
-  runDoctest(job: DoctestJob, _limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
-    return this.#outcome(() => this.runner.runDoctest(job), signal);
+  async runDoctest(job: DoctestJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
+    return toRunOutcome(await this.#call(() => this.runner.runDoctest(job), signal), limitMs);
   }
 
-  runTests(job: TestsJob, _limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
-    return this.#outcome(() => this.runner.runTests(job), signal);
+  async runTests(job: TestsJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
+    return toRunOutcome(await this.#call(() => this.runner.runTests(job), signal), limitMs);
+  }
+
+  async runCall(job: CallJob, limitMs: number, signal?: AbortSignal): Promise<CallResult> {
+    return toCallResult(await this.#call(() => this.runner.runCall(job), signal), limitMs);
   }
 
   dispose(): void {}
 
   retry(): void {
     this.unavailable = null;
-  }
-
-  async #outcome(call: () => Settled, signal?: AbortSignal): Promise<RunOutcome> {
-    const settled = await this.#call(call, signal);
-    if (settled.kind !== 'reply') return { status: 'crashed', detail: settled.kind };
-    return parseRunOutcome(settled.value);
   }
 
   async #call(call: () => Settled, signal?: AbortSignal): Promise<Settled> {

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import { loadPyodide } from 'pyodide';
 import type { ExtractRequest } from '../../src/domain/extract.ts';
+import type { CallJob } from '../../src/domain/run.ts';
 import type { DoctestJob, TestsJob } from '../../src/domain/verify.ts';
 import { installHarness, PYTHON_ENV, type Runner, type Settled } from './runner.ts';
 import type { WorkerStart } from './protocol.ts';
@@ -65,6 +66,7 @@ function serve(start: WorkerStart): void {
     extract: (request: ExtractRequest): Settled => ready().extract(request),
     runDoctest: (job: DoctestJob): Settled => ready().runDoctest(job),
     runTests: (job: TestsJob): Settled => ready().runTests(job),
+    runCall: (job: CallJob): Settled => ready().runCall(job),
   };
   Comlink.expose(api, start.port);
 }
@@ -74,6 +76,7 @@ export type PythonWorkerApi = {
   extract(request: ExtractRequest): Settled;
   runDoctest(job: DoctestJob): Settled;
   runTests(job: TestsJob): Settled;
+  runCall(job: CallJob): Settled;
 };
 
 // The supervisor's first (and only) message starts the worker; anything later is ignored.

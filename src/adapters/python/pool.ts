@@ -7,11 +7,11 @@
  *   call in between mean something is wrong with the environment (missing Pyodide files, no memory):
  *   the pool then fails every waiting and later call with that error instead of respawning in a loop.
  */
-import { parseExtractReply } from '../../core/extract/parseExtractReply.ts';
 import type { PythonPort } from '../../core/ports.ts';
-import { parseRunOutcome } from '../../core/verify/parseRunOutcome.ts';
 import type { ExtractReply, ExtractRequest } from '../../domain/extract.ts';
+import type { CallJob, CallResult } from '../../domain/run.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../../domain/verify.ts';
+import { toCallResult, toExtractReply, toRunOutcome } from './settle.ts';
 import { Slot, type CallKind, type SlotSettled, type SpawnWorker } from './slot.ts';
 
 /** Extraction is parsing plus analysis: a 1 MiB file takes ~2 s in Pyodide; this only stops pathologies. */
@@ -45,30 +45,19 @@ export class PythonPool implements PythonPort {
   }
 
   async extract(request: ExtractRequest, signal?: AbortSignal): Promise<ExtractReply> {
-    const settled = await this.#submit('extract', request, EXTRACT_LIMIT_MS, signal);
-    switch (settled.kind) {
-      case 'reply':
-        return parseOr(settled.value, parseExtractReply, (detail) => extractFailure('Crashed', detail));
-      case 'timeout':
-        return extractFailure('Timeout', `extraction took longer than ${settled.limitMs / 1000} s`);
-      case 'interrupted':
-        return extractFailure('Timeout', 'extraction was interrupted');
-      case 'crashed':
-      case 'fault':
-        // Usually the browser's stack running out inside CPython's parser (very deep nesting).
-        return extractFailure(
-          'Crashed',
-          `Python stopped while reading this file and was restarted (${settled.detail})`,
-        );
-    }
+    return toExtractReply(await this.#submit('extract', request, EXTRACT_LIMIT_MS, signal));
   }
 
-  runDoctest(job: DoctestJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
-    return this.#run('runDoctest', job, limitMs, signal);
+  async runDoctest(job: DoctestJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
+    return toRunOutcome(await this.#submit('runDoctest', job, limitMs, signal), limitMs);
   }
 
-  runTests(job: TestsJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
-    return this.#run('runTests', job, limitMs, signal);
+  async runTests(job: TestsJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
+    return toRunOutcome(await this.#submit('runTests', job, limitMs, signal), limitMs);
+  }
+
+  async runCall(job: CallJob, limitMs: number, signal?: AbortSignal): Promise<CallResult> {
+    return toCallResult(await this.#submit('runCall', job, limitMs, signal), limitMs);
   }
 
   get unavailable(): string | null {
@@ -87,21 +76,6 @@ export class PythonPool implements PythonPort {
     }
     this.#idle = [];
     for (const task of this.#queue.splice(0)) task.reject(new DOMException('Python pool disposed', 'AbortError'));
-  }
-
-  async #run(kind: CallKind, job: unknown, limitMs: number, signal?: AbortSignal): Promise<RunOutcome> {
-    const settled = await this.#submit(kind, job, limitMs, signal);
-    switch (settled.kind) {
-      case 'reply':
-        return parseOr(settled.value, parseRunOutcome, (detail) => ({ status: 'crashed', detail }));
-      case 'timeout':
-        return { status: 'timeout', limitMs: settled.limitMs };
-      case 'interrupted':
-        return { status: 'timeout', limitMs };
-      case 'crashed':
-      case 'fault':
-        return { status: 'crashed', detail: settled.detail };
-    }
   }
 
   #submit(kind: CallKind, payload: unknown, limitMs: number, signal?: AbortSignal): Promise<SlotSettled> {
@@ -126,7 +100,10 @@ export class PythonPool implements PythonPort {
   #pump(): void {
     while (this.#queue.length > 0) {
       const idle = this.#idle.pop();
-      if (idle) {
+      if (idle && !idle.slot.alive) {
+        clearTimeout(idle.timer);
+        this.#live -= 1;
+      } else if (idle) {
         clearTimeout(idle.timer);
         this.#execute(idle.slot, this.#queue.shift()!);
       } else if (this.#live < this.size) {
@@ -159,9 +136,10 @@ export class PythonPool implements PythonPort {
       task.signal?.removeEventListener('abort', onAbort);
       if (task.signal?.aborted) task.reject(abortError());
       else task.resolve(settled);
-      if (settled.kind === 'crashed' || (settled.kind === 'fault' && !slot.alive)) {
-        this.#failed(`a Python worker died: ${settled.detail}`);
-      } else if (settled.kind === 'reply') this.#failuresInARow = 0;
+      // A stack overflow is the code's doing, like a timeout: it costs a worker but is no storm.
+      const lost = settled.kind === 'crashed' || (settled.kind === 'fault' && !slot.alive && !settled.stack);
+      if (lost) this.#failed(`a Python worker died: ${settled.detail}`);
+      else if (settled.kind === 'reply') this.#failuresInARow = 0;
       if (slot.alive) this.#release(slot);
       else this.#live -= 1;
       this.#pump();
@@ -169,12 +147,19 @@ export class PythonPool implements PythonPort {
   }
 
   #release(slot: Slot): void {
-    const timer = setTimeout(() => {
-      this.#idle = this.#idle.filter((entry) => entry.slot !== slot);
-      this.#live -= 1;
-      slot.stop();
-    }, IDLE_STOP_MS);
+    const timer = setTimeout(() => this.#retire(slot, true), IDLE_STOP_MS);
     this.#idle.push({ slot, timer });
+    // A worker can die while idle (code it ran left a timer that throws): drop it, never hand it a call.
+    void slot.died.then(() => this.#retire(slot, false));
+  }
+
+  #retire(slot: Slot, stop: boolean): void {
+    const entry = this.#idle.find((e) => e.slot === slot);
+    if (!entry) return; // busy or already gone: whoever holds it accounts for it
+    clearTimeout(entry.timer);
+    this.#idle = this.#idle.filter((e) => e !== entry);
+    this.#live -= 1;
+    if (stop) slot.stop();
   }
 
   #failed(detail: string): void {
@@ -190,16 +175,4 @@ export class PythonPool implements PythonPort {
 
 function abortError(): DOMException {
   return new DOMException('Cancelled', 'AbortError');
-}
-
-function extractFailure(kind: string, message: string): ExtractReply {
-  return { ok: false, error: { kind, line: null, column: null, message } };
-}
-
-function parseOr<T>(value: unknown, parse: (v: unknown) => T, failed: (detail: string) => T): T {
-  try {
-    return parse(value);
-  } catch (error) {
-    return failed(`unusable reply from the Python worker: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }

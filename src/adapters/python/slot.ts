@@ -25,7 +25,7 @@ export type SpawnedWorker = {
 
 export type SpawnWorker = () => Promise<SpawnedWorker>;
 
-export type CallKind = 'extract' | 'runDoctest' | 'runTests';
+export type CallKind = 'extract' | 'runDoctest' | 'runTests' | 'runCall';
 
 /** What the pool hands back: the worker's own reply, or what the pool observed about the worker. */
 export type SlotSettled = Settled | { kind: 'timeout'; limitMs: number } | { kind: 'crashed'; detail: string };
@@ -45,15 +45,25 @@ export class Slot {
   /** Set after an interrupt: the next call waits until no stale interrupt can reach it. */
   #dirty = false;
   #alive = true;
+  /** Resolves when stop() is called: the call in flight then settles at once, not at its deadline. */
+  #stopped: Promise<void>;
+  #onStop!: () => void;
+  #stoppedOnce = false;
 
   private constructor(worker: SpawnedWorker) {
     this.#worker = worker;
     this.#api = Comlink.wrap<PythonWorkerApi>(worker.endpoint);
+    this.#stopped = new Promise((resolve) => (this.#onStop = resolve));
     void worker.died.then(() => (this.#alive = false));
   }
 
   get alive(): boolean {
     return this.#alive;
+  }
+
+  /** Resolves when the worker dies on its own. */
+  get died(): Promise<string> {
+    return this.#worker.died;
   }
 
   /** Spawn a worker and load Python in it; rejects with a readable Error when it cannot start. */
@@ -79,7 +89,9 @@ export class Slot {
       (settled): Race => ({ kind: 'settled', settled }),
       (error: unknown): Race => ({ kind: 'settled', settled: { kind: 'fault', detail: String(error), fatal: true } }),
     );
-    const died = this.#worker.died.then((reason): Race => ({ kind: 'died', reason }));
+    const died = Promise.race([this.#worker.died, this.#stopped.then(() => 'the worker was stopped')]).then(
+      (reason): Race => ({ kind: 'died', reason }),
+    );
     const timer = timeout(limitMs);
     let first = await Promise.race([reply, died, timer.fired.then((): Race => ({ kind: 'deadline' }))]);
     timer.cancel();
@@ -97,7 +109,10 @@ export class Slot {
 
   /** Abort the current call from outside (user cancelled): the worker cannot be trusted to stop. */
   stop(): void {
+    if (this.#stoppedOnce) return;
+    this.#stoppedOnce = true;
     this.#alive = false;
+    this.#onStop();
     this.#api[Comlink.releaseProxy]();
     this.#worker.terminate();
   }

@@ -39,6 +39,7 @@ export function parseRunOutcome(value: unknown): RunOutcome {
     case 'not_runnable':
       return { status, module: str(o, 'module', 'outcome'), detail: str(o, 'detail', 'outcome') };
     case 'no_doctests':
+    case 'memory':
       return { status, detail: str(o, 'detail', 'outcome') };
     default:
       throw new ShapeError(`outcome.status: "${status}" is not a status a runner may report`);

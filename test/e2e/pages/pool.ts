@@ -4,14 +4,18 @@
  */
 import type { PythonPool } from '../../../src/adapters/python/pool.ts';
 import { sandboxedPool } from '../../../src/adapters/python/sandbox/sandboxedPool.ts';
+import { checkDeterminism } from '../../../src/core/verify/determinism.ts';
 
 declare global {
   interface Window {
-    harness: { newPool(size: number, hashSeed?: number): PythonPool };
+    harness: { newPool(size: number, hashSeed?: number): PythonPool; checkDeterminism: typeof checkDeterminism };
   }
 }
 
 // The static copy of Pyodide's files (vite.config.ts), served as-is; /node_modules/ would be transformed.
 const indexURL = new URL('/pyodide/', location.href).href;
-window.harness = { newPool: (size, hashSeed = 0) => sandboxedPool({ indexURL, size, hashSeed }) };
+window.harness = {
+  newPool: (size, hashSeed = 0) => sandboxedPool({ indexURL, size, hashSeed }),
+  checkDeterminism,
+};
 document.title = 'ready';

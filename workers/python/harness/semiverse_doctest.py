@@ -12,21 +12,13 @@ Invariants:
 
 import ast
 import doctest
-import traceback
 
 import semiverse_sandbox as sandbox
+from semiverse_errors import exception_info
 
 # Examples are stopped at the first failure: the first failing example is what the user sees.
 _FLAGS = doctest.FAIL_FAST
 _ATOMIC = (ast.Name, ast.Call, ast.Attribute, ast.Subscript, ast.Constant, ast.List, ast.Dict, ast.Set)
-
-
-def _exception(error, limit=20):
-    return {
-        "type": type(error).__name__,
-        "message": str(error)[:2000],
-        "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__, limit=limit))[-8000:],
-    }
 
 
 def _missing_module(error):
@@ -61,21 +53,23 @@ def run_doctest(program, docstring, name):
     """Run the doctests of `docstring` after `program`; see module docstring for the reply."""
     namespace = sandbox.fresh_namespace()
     try:
-        with sandbox.captured():
+        with sandbox.capture():
             _run_program(program, namespace)
     except KeyboardInterrupt:
         raise
+    except MemoryError as error:
+        return _memory(error)
     except BaseException as error:
         module = _missing_module(error)
         if module:
             return {"status": "not_runnable", "module": module, "detail": f"No module named '{module}'"}
-        return {"status": "error", "phase": "setup", "exception": _exception(error)}
+        return {"status": "error", "phase": "setup", "exception": exception_info(error)}
 
-    test = doctest.DocTestParser().get_doctest(docstring, dict(namespace), name, name, 0)
+    test = doctest.DocTestParser().get_doctest(docstring, sandbox.track(dict(namespace)), name, name, 0)
     if all(example.options.get(doctest.SKIP) for example in test.examples):
         return {"status": "no_doctests", "detail": "every example is marked +SKIP"}
     runner = _FirstProblem()
-    with sandbox.captured():
+    with sandbox.capture():
         runner.run(test, out=lambda _text: None, clear_globs=False)
     if runner.problem is not None:
         return _problem(runner.problem)
@@ -89,10 +83,16 @@ def _problem(problem):
             "status": "failed",
             "example": {"source": example.source, "want": example.want, "got": detail, "lineno": example.lineno},
         }
+    if isinstance(detail, MemoryError):
+        return _memory(detail)
     module = _missing_module(detail)
     if module:
         return {"status": "not_runnable", "module": module, "detail": f"No module named '{module}'"}
-    return {"status": "error", "phase": "example", "exception": _exception(detail), "example": example.source}
+    return {"status": "error", "phase": "example", "exception": exception_info(detail), "example": example.source}
+
+
+def _memory(error):
+    return {"status": "memory", "detail": str(error) or "MemoryError: the code ran out of memory"}
 
 
 def _with_tests(program, docstring, name, examples):
@@ -104,14 +104,14 @@ def _with_tests(program, docstring, name, examples):
     error = _tests_pass(program, exact)
     if error is None:
         return {"status": "passed", "examples": len(examples), "tests": exact, "plainAsserts": False}
-    return {"status": "error", "phase": "tests", "exception": _exception(error)}
+    return {"status": "error", "phase": "tests", "exception": exception_info(error)}
 
 
 def _tests_pass(program, tests):
     """None when program + tests run cleanly in a fresh namespace, else the exception."""
     namespace = sandbox.fresh_namespace()
     try:
-        with sandbox.captured():
+        with sandbox.capture():
             _run_program(program + "\n\n" + "\n".join(tests) + "\n", namespace)
     except KeyboardInterrupt:
         raise
@@ -125,10 +125,12 @@ def run_tests(program, tests):
     error = _tests_pass(program, tests)
     if error is None:
         return {"status": "passed", "examples": len(tests), "tests": list(tests), "plainAsserts": True}
+    if isinstance(error, MemoryError):
+        return _memory(error)
     module = _missing_module(error)
     if module:
         return {"status": "not_runnable", "module": module, "detail": f"No module named '{module}'"}
-    return {"status": "error", "phase": "tests", "exception": _exception(error)}
+    return {"status": "error", "phase": "tests", "exception": exception_info(error)}
 
 
 def _wrapped(source):
