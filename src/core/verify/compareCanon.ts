@@ -39,9 +39,15 @@ export function sameValue(a: Canon, b: Canon, tolerance: Tolerance = DEFAULT_TOL
   }
 }
 
+/** Python's float text: repr digits, or 'inf', '-inf', 'nan' (which Number() would not read). */
+function pythonFloat(text: string): number {
+  const special: Record<string, number> = { inf: Infinity, '-inf': -Infinity, nan: NaN };
+  return special[text] ?? Number(text);
+}
+
 function closeFloats(x: string, y: string, { rel, abs }: Tolerance): boolean {
   if (x === y) return true;
-  const [a, b] = [Number(x), Number(y)];
+  const [a, b] = [pythonFloat(x), pythonFloat(y)];
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
   if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
   return Math.abs(a - b) <= Math.max(rel * Math.max(Math.abs(a), Math.abs(b)), abs);
