@@ -2,25 +2,40 @@
  * The composition root: the one place that picks adapters for the ports. Everything else receives these
  * through context (see context.ts), so tests can hand in their own.
  */
-import type { PythonPool } from '../adapters/python/pool.ts';
 import { sandboxedPool } from '../adapters/python/sandbox/sandboxedPool.ts';
 import { SemiverseDb } from '../adapters/storage/db.ts';
 import { DexieStore } from '../adapters/storage/dexieStore.ts';
 import type { PythonPort } from '../core/ports.ts';
 
+/**
+ * The Python of one run. Each run gets its own workers, stopped when it ends: code from one dropped
+ * repository can rewrite its own worker's replies (it runs there), so a worker must never serve another
+ * project. `recheck` is one more worker with another hash seed, for second runs (see RunDeps.recheck).
+ */
+export type PythonSession = { python: PythonPort; recheck: PythonPort; dispose(): void };
+
 export type Services = {
   db: SemiverseDb;
   store: DexieStore;
-  /** Created on first use: nothing is spawned until there is Python to run. */
-  python(): PythonPort;
+  pythonSession(): PythonSession;
 };
 
 export function createServices(): Services {
   const db = new SemiverseDb();
-  let pool: PythonPool | null = null;
   return {
     db,
     store: new DexieStore(db),
-    python: () => (pool ??= sandboxedPool()),
+    pythonSession: () => {
+      const python = sandboxedPool();
+      const recheck = sandboxedPool({ size: 1, hashSeed: 1 });
+      return {
+        python,
+        recheck,
+        dispose: () => {
+          python.dispose();
+          recheck.dispose();
+        },
+      };
+    },
   };
 }

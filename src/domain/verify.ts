@@ -7,6 +7,8 @@
 export type ExceptionInfo = { type: string; message: string; traceback: string };
 
 export type DoctestJob = {
+  /** random.seed before the run (default 0). */
+  seed?: number;
   /** Composed standalone program (see composeProgram). */
   program: string;
   /** Where the doctests come from: the function's docstring, exactly as extracted. */
@@ -16,7 +18,7 @@ export type DoctestJob = {
 };
 
 /** Assert-style tests run after a program (MBPP's test_list, HumanEval's check), e.g. for conformance. */
-export type TestsJob = { program: string; tests: string[] };
+export type TestsJob = { program: string; tests: string[]; seed?: number };
 
 export type FailedExample = { source: string; want: string; got: string; lineno: number };
 

@@ -31,10 +31,9 @@ export class RunController {
     return project.id;
   }
 
-  /** Resume a project: after a reload, a pause, or a fault the user has dealt with (so retry Python too). */
+  /** Resume a project: after a reload, a pause, or a fault the user has dealt with (a run starts fresh workers). */
   resume(projectId: string): void {
     if (this.#running === projectId) return;
-    this.services.python().retry();
     void this.#run(projectId);
   }
 
@@ -48,16 +47,14 @@ export class RunController {
     this.#abort = abort;
     const work = async () => {
       this.#running = projectId;
+      const session = this.services.pythonSession();
       try {
-        await runProject(
-          { storage: this.services.store, python: this.services.python() },
-          projectId,
-          abort.signal,
-          source,
-        );
+        const { python, recheck } = session;
+        await runProject({ storage: this.services.store, python, recheck }, projectId, abort.signal, source);
       } catch (error) {
         if (!isAbortError(error)) throw error;
       } finally {
+        session.dispose();
         if (this.#running === projectId) this.#running = null;
       }
     };

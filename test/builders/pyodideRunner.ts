@@ -5,7 +5,9 @@
 import { loadPyodide } from 'pyodide';
 import { installHarness, PYTHON_ENV, type Runner } from '../../workers/python/runner.ts';
 
-export async function nodeRunner(): Promise<Runner> {
-  const py = await loadPyodide({ env: { ...PYTHON_ENV }, stdout: () => {}, stderr: () => {} });
+/** `hashSeed` is the interpreter's PYTHONHASHSEED (fixed for its life, as in a browser worker). */
+export async function nodeRunner(hashSeed = 0): Promise<Runner> {
+  const env = { ...PYTHON_ENV, PYTHONHASHSEED: String(hashSeed) };
+  const py = await loadPyodide({ env, stdout: () => {}, stderr: () => {} });
   return installHarness(py);
 }

@@ -9,7 +9,7 @@ import type { Settled } from '../../../workers/python/runner.ts';
 import { PythonPool } from './pool.ts';
 import type { SpawnedWorker } from './slot.ts';
 
-type Script = (job: { expression: string }) => Settled | 'hang' | 'die';
+type Script = (job: { expression: string }) => Settled | 'hang' | 'die' | { raw: unknown } | { throws: unknown };
 
 /** A fake worker whose runCall answers by script; it records interrupts and terminations. */
 class FakeWorker {
@@ -36,6 +36,8 @@ class FakeWorker {
             this.#die('the worker died');
             return new Promise(() => {});
           }
+          if (typeof answer === 'object' && 'raw' in answer) return answer.raw; // a forged envelope
+          if (typeof answer === 'object' && 'throws' in answer) throw answer.throws;
           if (answer !== 'hang') return answer;
           // A runaway call: answers only when interrupted (if it can be).
           return new Promise<Settled>((resolve) => (this.#onInterrupt = () => resolve({ kind: 'interrupted' })));
@@ -177,6 +179,25 @@ describe('PythonPool', () => {
     running.abort();
     await expect(first).rejects.toMatchObject({ name: 'AbortError' });
     expect(workers[0]!.terminated).toBe(true);
+  });
+
+  it('does not believe a forged envelope: the call is crashed, the worker replaced, the pool unharmed', async () => {
+    let n = 0;
+    const { pool: p, workers } = pool(() => (n++ < 7 ? { raw: { kind: 'crashed', detail: 'forged' } } : reply('ok')));
+    for (let i = 0; i < 7; i++) {
+      const result = await p.runCall(job('x'), 1000);
+      expect(result).toMatchObject({ kind: 'crashed' });
+      expect(result.kind === 'crashed' && result.detail).toMatch(/not one \(forged or corrupted\)/);
+    }
+    expect(p.unavailable).toBeNull(); // claims cost the worker that made them, never the pool
+    expect(workers.filter((w) => w.terminated)).toHaveLength(7);
+    expect(await p.runCall(job('y'), 1000)).toMatchObject({ kind: 'ok' });
+  });
+
+  it('settles a call whose worker throws something that is not an error, without running its code', async () => {
+    const trap = { toString: 1, valueOf: 1 }; // String(trap) would throw
+    const { pool: p } = pool(() => ({ throws: trap }));
+    expect(await p.runCall(job('x'), 1000)).toMatchObject({ kind: 'crashed' });
   });
 
   it('runs calls side by side up to its size', async () => {

@@ -11,6 +11,7 @@ import type { PythonPort } from '../../core/ports.ts';
 import type { ExtractReply, ExtractRequest } from '../../domain/extract.ts';
 import type { CallJob, CallResult } from '../../domain/run.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../../domain/verify.ts';
+import { describeThrown } from './envelope.ts';
 import { toCallResult, toExtractReply, toRunOutcome } from './settle.ts';
 import { Slot, type CallKind, type SlotSettled, type SpawnWorker } from './slot.ts';
 
@@ -124,7 +125,7 @@ export class PythonPool implements PythonPort {
       },
       (error: unknown) => {
         this.#live -= 1;
-        this.#failed(`Python could not start: ${error instanceof Error ? error.message : String(error)}`);
+        this.#failed(`Python could not start: ${describeThrown(error)}`);
       },
     );
   }
@@ -132,13 +133,19 @@ export class PythonPool implements PythonPort {
   #execute(slot: Slot, task: Task): void {
     const onAbort = () => slot.stop();
     task.signal?.addEventListener('abort', onAbort, { once: true });
-    slot.call(task.kind, task.payload, task.limitMs).then((settled) => {
+    const call = slot
+      .call(task.kind, task.payload, task.limitMs)
+      .catch((error: unknown): SlotSettled => ({
+        kind: 'crashed',
+        detail: `the call failed: ${describeThrown(error)}`,
+      }));
+    void call.then((settled) => {
       task.signal?.removeEventListener('abort', onAbort);
       if (task.signal?.aborted) task.reject(abortError());
       else task.resolve(settled);
-      // A stack overflow is the code's doing, like a timeout: it costs a worker but is no storm.
-      const lost = settled.kind === 'crashed' || (settled.kind === 'fault' && !slot.alive && !settled.stack);
-      if (lost) this.#failed(`a Python worker died: ${settled.detail}`);
+      // Only deaths the pool saw itself count towards the storm cap: a worker's own claims (a fatal fault,
+      // a stack overflow) may be forged by the code it ran, and cost that worker, not the pool.
+      if (settled.kind === 'crashed') this.#failed(`a Python worker died: ${settled.detail}`);
       else if (settled.kind === 'reply') this.#failuresInARow = 0;
       if (slot.alive) this.#release(slot);
       else this.#live -= 1;

@@ -8,6 +8,7 @@ import { parseRunOutcome } from '../../core/verify/parseRunOutcome.ts';
 import type { ExtractReply } from '../../domain/extract.ts';
 import type { CallResult } from '../../domain/run.ts';
 import type { ExceptionInfo, RunOutcome } from '../../domain/verify.ts';
+import { describeThrown } from './envelope.ts';
 import type { SlotSettled } from './slot.ts';
 
 type Lost = Extract<SlotSettled, { kind: 'crashed' | 'fault' }>;
@@ -83,6 +84,6 @@ function parseOr<T>(value: unknown, parse: (v: unknown) => T, failed: (detail: s
   try {
     return parse(value);
   } catch (error) {
-    return failed(`unusable reply from the Python worker: ${error instanceof Error ? error.message : String(error)}`);
+    return failed(`unusable reply from the Python worker: ${describeThrown(error)}`);
   }
 }

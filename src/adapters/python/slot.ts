@@ -10,6 +10,7 @@
 import * as Comlink from 'comlink';
 import type { PythonWorkerApi } from '../../../workers/python/python.worker.ts';
 import type { Settled } from '../../../workers/python/runner.ts';
+import { describeThrown, parseSettled } from './envelope.ts';
 
 export type SpawnedWorker = {
   endpoint: Comlink.Endpoint;
@@ -85,9 +86,13 @@ export class Slot {
   async call(kind: CallKind, payload: unknown, limitMs: number): Promise<SlotSettled> {
     if (this.#dirty && this.#worker.interrupt) await this.#worker.interrupt.clear();
     this.#dirty = false;
-    const reply = (this.#api[kind] as (p: unknown) => Promise<Settled>)(payload).then(
-      (settled): Race => ({ kind: 'settled', settled }),
-      (error: unknown): Race => ({ kind: 'settled', settled: { kind: 'fault', detail: String(error), fatal: true } }),
+    // The worker's answer is untrusted down to its envelope (see envelope.ts).
+    const reply = (this.#api[kind] as (p: unknown) => Promise<unknown>)(payload).then(
+      (value): Race => ({ kind: 'settled', settled: parseSettled(value) }),
+      (error: unknown): Race => ({
+        kind: 'settled',
+        settled: { kind: 'fault', detail: describeThrown(error), fatal: true },
+      }),
     );
     const died = Promise.race([this.#worker.died, this.#stopped.then(() => 'the worker was stopped')]).then(
       (reason): Race => ({ kind: 'died', reason }),
@@ -144,7 +149,7 @@ function timeout(ms: number): { fired: Promise<void>; cancel(): void } {
 /** 'ok', the reason the worker died, or null on timeout. */
 async function race(ok: Promise<'ok'>, died: Promise<string>, ms: number): Promise<'ok' | string | null> {
   const timer = timeout(ms);
-  const failed = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  const failed = (e: unknown) => describeThrown(e);
   const result = await Promise.race([ok.catch(failed), died, timer.fired.then(() => null)]);
   timer.cancel();
   return result;

@@ -16,7 +16,12 @@ import type { FolderSource } from '../ingest/tree.ts';
 import { verifyStage } from '../verify/verifyStage.ts';
 import { PythonUnavailableError } from './errors.ts';
 
-export type RunDeps = { storage: StoragePort; python: PythonPort };
+/**
+ * `recheck`, when given, is Python started with another PYTHONHASHSEED: the exported tests of every
+ * passing function are run on it once more (with another random seed too), so nothing that passes only by
+ * the luck of one seed (set order, random numbers) is exported.
+ */
+export type RunDeps = { storage: StoragePort; python: PythonPort; recheck?: PythonPort };
 
 /** The default per-function time limit for running doctests. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -68,7 +73,7 @@ export async function runProject(
     await storage.updateProject(projectId, { phase: 'extracting', localModules });
     await extractStage(storage, python, projectId, localModules, signal);
     await storage.updateProject(projectId, { phase: 'verifying' });
-    await verifyStage(storage, python, projectId, after.settings.timeoutMs, signal);
+    await verifyStage(storage, python, projectId, after.settings.timeoutMs, signal, deps.recheck);
     await storage.updateProject(projectId, { phase: 'done', finishedAt: Date.now() });
   } catch (error) {
     if (isAbortError(error)) throw error;

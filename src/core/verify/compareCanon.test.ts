@@ -79,7 +79,9 @@ describe('the comparator', () => {
   });
 
   it('agrees on equal values built differently', () => {
-    expect(same("{'b': [1, {2, 3}], 'a': (None,)}", "dict(a=(None,), b=[1, {3, 2}])")).toBe(true);
-    expect(same('collections.Counter("abca")', 'collections.Counter({"a": 2, "b": 1, "c": 1})', 'import collections')).toBe(true);
+    expect(same("{'b': [1, {2, 3}], 'a': (None,)}", 'dict(a=(None,), b=[1, {3, 2}])')).toBe(true);
+    expect(
+      same('collections.Counter("abca")', 'collections.Counter({"a": 2, "b": 1, "c": 1})', 'import collections'),
+    ).toBe(true);
   });
 });

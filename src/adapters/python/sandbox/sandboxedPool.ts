@@ -1,5 +1,5 @@
 /**
- * The product's Python: a worker pool whose workers live in the sandbox. The sandbox starts on the first
+ * The product's Python: worker pools whose workers live in the sandbox. The sandbox starts on the first
  * call; if it cannot start (its runtime files are missing, say) the next attempt starts it afresh.
  */
 import workerSource from 'virtual:python-worker';
@@ -17,14 +17,23 @@ export function poolSize(): number {
   return Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 6));
 }
 
-export function sandboxedPool(opts: { indexURL?: string; size?: number; hashSeed?: number } = {}): PythonPool {
-  let host: Promise<SandboxHost> | null = null;
-  const spawn = async (): Promise<SpawnedWorker> => {
-    host ??= SandboxHost.create(opts.indexURL ?? pyodideIndexURL(), workerSource).catch((error: unknown) => {
-      host = null;
+/** One sandbox per runtime location, shared by every pool (each pool's workers are its own). */
+const hosts = new Map<string, Promise<SandboxHost>>();
+
+function host(indexURL: string): Promise<SandboxHost> {
+  let created = hosts.get(indexURL);
+  if (!created) {
+    created = SandboxHost.create(indexURL, workerSource).catch((error: unknown) => {
+      hosts.delete(indexURL); // a later attempt starts afresh (e.g. after the files were restored)
       throw error;
     });
-    return (await host).spawn(opts.hashSeed ?? 0);
-  };
+    hosts.set(indexURL, created);
+  }
+  return created;
+}
+
+export function sandboxedPool(opts: { indexURL?: string; size?: number; hashSeed?: number } = {}): PythonPool {
+  const indexURL = opts.indexURL ?? pyodideIndexURL();
+  const spawn = async (): Promise<SpawnedWorker> => (await host(indexURL)).spawn(opts.hashSeed ?? 0);
   return new PythonPool(spawn, opts.size ?? poolSize());
 }
