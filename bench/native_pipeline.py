@@ -7,7 +7,8 @@ Same work as the browser:
 - the same harness modules (workers/python/harness) extract each file, with the same local module names
   (localModuleNames in src/core/ingest/ingestStage.ts);
 - programs composed as composeProgram.ts does, and only the functions decide() in
-  src/core/extract/toRows.ts sends to a run are run, each after sandbox.reset(), under the app's 10 s limit.
+  src/core/extract/toRows.ts sends to a run are run through semiverse_api.run_doctest (the call the app's
+  workers make, isolation before and after included), under the app's 10 s limit.
 
 Left out, on purpose: .gitignore rules (the standard library has none; a corpus that has one gets a note,
 since the two sides may then choose different files) and the SHA-256 the app stores per file (not
@@ -125,14 +126,14 @@ def on_alarm(_signum, _frame):
 
 
 def run_one(job):
-    import semiverse_doctest
-    import semiverse_sandbox
+    import semiverse_api
 
+    program, docstring, name = job
+    request = json.dumps({"program": program, "docstring": docstring, "name": name})
     signal.signal(signal.SIGALRM, on_alarm)  # again each time: a doctest may have replaced it
     signal.setitimer(signal.ITIMER_REAL, LIMIT_S)
     try:
-        semiverse_sandbox.reset()
-        return semiverse_doctest.run_doctest(*job)["status"]
+        return json.loads(semiverse_api.run_doctest(request))["status"]
     except TimeLimit:
         return "timeout"
     finally:
@@ -144,7 +145,8 @@ def main(root):
     # directly (os.write, subprocesses) cannot garble the reply.
     reply = os.fdopen(os.dup(1), "w")
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    # Doctests run with their files (if they write any) in a scratch folder, as sandbox.reset() restores it.
+    # Doctests run with their files (if they write any) in a scratch folder (the harness also gives each run
+    # a private working directory of its own when run natively).
     scratch = tempfile.mkdtemp(prefix="semiverse-native-")
     os.chdir(scratch)
     sys.path.insert(0, HARNESS)

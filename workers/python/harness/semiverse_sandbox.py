@@ -26,20 +26,31 @@ import random
 import shutil
 import signal
 import sys
+import tempfile
 import types
 import warnings
 
 OUTPUT_CAP = 64 * 1024  # characters kept per stream; a loop that prints must not eat memory
 DEFAULT_SEED = 0
-# The harness's own dependencies: patched versions would decide or serialise the next verdict.
+# Modules the harness decides or serialises verdicts with: checked after every run, whatever it touched.
+# Any other module is checked when a run reaches it (see _modules_reached).
 CRITICAL_MODULES = (
-    "builtins", "sys", "json", "json.encoder", "json.decoder", "doctest", "traceback", "ast", "contextlib",
-    "io", "re", "math", "random", "types", "inspect", "linecache", "copy", "collections", "functools",
-    "itertools", "operator", "string", "warnings", "decimal", "fractions", "dataclasses",
-    "semiverse_canon", "semiverse_doctest", "semiverse_call", "semiverse_extract", "semiverse_deps",
-    "semiverse_api", "semiverse_sandbox",
+    "builtins", "sys", "types", "io", "contextlib", "re", "json", "json.encoder", "json.decoder", "ast",
+    "doctest", "traceback", "linecache",
+    "semiverse_api", "semiverse_call", "semiverse_canon", "semiverse_deps", "semiverse_doctest",
+    "semiverse_errors", "semiverse_extract", "semiverse_sandbox",
 )  # fmt: skip
-_WORK_ROOT = "/tmp/semiverse-run"
+# Checking class dicts is most of a restore's cost: classes are checked for modules a run reached and for
+# these, whose classes the verdict path uses (doctest's runner and parser, json's encoder, the harness).
+CLASS_CRITICAL = (
+    "doctest", "json.encoder", "json.decoder", "io",
+    "semiverse_api", "semiverse_call", "semiverse_canon", "semiverse_doctest", "semiverse_sandbox",
+)  # fmt: skip
+# Under Pyodide the file system is the interpreter's own (in memory): files a run leaves in /tmp or $HOME
+# are removed. Run natively (the benchmark baseline) the same module must never touch the machine's real
+# /tmp or home: there it only empties its own private working directory.
+_OWN_FILE_SYSTEM = sys.platform == "emscripten"
+_WORK_ROOT = "/tmp/semiverse-run" if _OWN_FILE_SYSTEM else tempfile.mkdtemp(prefix="semiverse-run-")
 
 
 class CappedText(io.TextIOBase):
@@ -122,7 +133,8 @@ class _Snapshot:
         self.sigint = signal.getsignal(signal.SIGINT)
         self.decimal = decimal.getcontext().copy()
         self.gc_callbacks = list(gc.callbacks)
-        self.files = {root: set(_listing(root)) for root in ("/tmp", os.path.expanduser("~"))}
+        roots = ("/tmp", os.path.expanduser("~")) if _OWN_FILE_SYSTEM else ()
+        self.files = {root: set(_listing(root)) for root in roots}
 
     def _remember(self, name, module):
         if not isinstance(module, types.ModuleType):
@@ -152,7 +164,7 @@ class _Saved:
 
 
 _snapshot = None
-_reached = set()  # modules the last run's namespaces held: checked again before the next run
+_reached = set()  # modules the last run reached: checked again before the next run (mutated, never rebound)
 
 
 def start():
@@ -177,8 +189,10 @@ def begin(seed=DEFAULT_SEED):
 
 def end():
     """After a run: undo its changes, looking into every module its namespaces reach."""
-    global _reached
-    _reached = _modules_reached(_run_namespaces)
+    # Changed in place, never rebound: restoring this module's own dict puts back the objects it held.
+    reached = _modules_reached(_run_namespaces)
+    _reached.clear()
+    _reached.update(reached)
     _run_namespaces.clear()
     restore()
 
@@ -194,7 +208,8 @@ def restore(classes=True):
     for name in set(CRITICAL_MODULES) | _reached:
         if name in snap.dicts:
             module, saved, saved_classes = snap.dicts[name]
-            _restore_module_dict(module, saved, saved_classes if classes else ())
+            with_classes = classes and (name in _reached or name in CLASS_CRITICAL)
+            _restore_module_dict(module, saved, saved_classes if with_classes else ())
     _restore_interpreter(snap)
     _restore_files(snap)
 
