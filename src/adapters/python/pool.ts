@@ -133,12 +133,10 @@ export class PythonPool implements PythonPort {
   #execute(slot: Slot, task: Task): void {
     const onAbort = () => slot.stop();
     task.signal?.addEventListener('abort', onAbort, { once: true });
-    const call = slot
-      .call(task.kind, task.payload, task.limitMs)
-      .catch((error: unknown): SlotSettled => ({
-        kind: 'crashed',
-        detail: `the call failed: ${describeThrown(error)}`,
-      }));
+    const call = slot.call(task.kind, task.payload, task.limitMs).catch((error: unknown): SlotSettled => ({
+      kind: 'crashed',
+      detail: `the call failed: ${describeThrown(error)}`,
+    }));
     void call.then((settled) => {
       task.signal?.removeEventListener('abort', onAbort);
       if (task.signal?.aborted) task.reject(abortError());
