@@ -19,6 +19,19 @@ import type {
   SourceRow,
   TextRow,
 } from '../domain/records.ts';
+import type {
+  CachedModel,
+  CatalogModel,
+  ChatOptions,
+  EngineChoice,
+  ChatRequest,
+  ChatResult,
+  GpuReport,
+  LlmCapabilities,
+  LlmErrorCode,
+  LoadProgress,
+  StorageReport,
+} from '../domain/llm.ts';
 import type { CallJob, CallResult } from '../domain/run.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../domain/verify.ts';
 
@@ -107,4 +120,54 @@ export interface StoragePort {
     afterPath: string | null,
     files: number,
   ): Promise<{ items: ExportItem[]; lastPath: string | null }>;
+}
+
+/**
+ * One LLM, ready to answer. Failures throw LlmError (domain/llm.ts) with a code; cancelling through the
+ * signal rejects with an AbortError. An engine that serves one request at a time queues the others.
+ */
+export interface LlmClient {
+  readonly capabilities: LlmCapabilities;
+  chat(request: ChatRequest, options?: ChatOptions): Promise<ChatResult>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * The in-browser engine (web-llm on WebGPU): checks the GPU, loads catalog models into an LlmClient and
+ * manages the weights it keeps in the browser's storage.
+ */
+export interface ModelHost {
+  readonly catalog: readonly CatalogModel[];
+  /** The catalog family picked when the user first chooses the in-browser engine. */
+  readonly defaultFamily: string;
+  /** Inspect WebGPU without loading anything; says why a model cannot load here, or which quantization to use. */
+  probe(): Promise<GpuReport>;
+  /**
+   * Whether a model is likely to fit this GPU's memory (WebGPU does not tell how much it has, so this is a
+   * guess from what the page can see): a warning, or null when nothing speaks against it.
+   */
+  fit(modelId: string, gpu: GpuReport): { code: LlmErrorCode; message: string; action: string } | null;
+  /** Download (or find in the cache) and load one model; rejects with LlmError. */
+  load(modelId: string, onProgress: (progress: LoadProgress) => void, signal?: AbortSignal): Promise<LlmClient>;
+  cached(): Promise<CachedModel[]>;
+  remove(modelId: string): Promise<void>;
+  storage(): Promise<StorageReport>;
+  /** Ask the browser to keep the weights even under storage pressure; true when granted. */
+  persist(): Promise<boolean>;
+}
+
+/** Where an OpenAI-compatible server is and how to talk to it (kept in IndexedDB only, key included). */
+export type ServerSettings = { baseUrl: string; apiKey: string; model: string; concurrency: number };
+
+/** Connect to an OpenAI-compatible server: list its models, then check a model and its logprobs support. */
+export interface ServerConnector {
+  models(server: Pick<ServerSettings, 'baseUrl' | 'apiKey'>, signal?: AbortSignal): Promise<string[]>;
+  connect(settings: ServerSettings, signal?: AbortSignal): Promise<LlmClient>;
+}
+
+/** The user's settings (IndexedDB). */
+export interface SettingsPort {
+  /** The engine chosen last time; null when none was stored or the stored one is not valid any more. */
+  engineChoice(): Promise<EngineChoice | null>;
+  saveEngineChoice(choice: EngineChoice): Promise<void>;
 }

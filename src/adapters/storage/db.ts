@@ -10,6 +10,9 @@ export const DB_NAME = 'semiverse';
 
 type FileKey = [string, string];
 
+/** One setting. `value` is whatever its owner stored; owners validate it when they read it back. */
+export type SettingRow = { key: string; value: unknown };
+
 export class SemiverseDb extends Dexie {
   projects!: Table<ProjectRow, string>;
   files!: Table<FileRow, FileKey>;
@@ -17,6 +20,7 @@ export class SemiverseDb extends Dexie {
   sources!: Table<SourceRow, FileKey>;
   skipped!: Table<SkipBatchRow, FileKey>;
   outcomes!: Table<OutcomeRow, string>;
+  settings!: Table<SettingRow, string>;
 
   constructor(name = DB_NAME) {
     // relaxed: no flush to disk per transaction; a crash loses at most the last writes, which a resumed run
@@ -31,6 +35,8 @@ export class SemiverseDb extends Dexie {
       skipped: '[projectId+path]',
       outcomes: 'id, projectId',
     });
+    // 2: the user's settings (the LLM engine they chose), one row per key. Nothing to migrate.
+    this.version(2).stores({ settings: 'key' });
   }
 }
 
