@@ -4,6 +4,7 @@
  */
 import type { Services } from '../app/services.ts';
 import { DetailState } from './detail.svelte.ts';
+import { EngineState } from './engine.svelte.ts';
 import { Exporter } from './exporter.svelte.ts';
 import { FunctionsState } from './functions.svelte.ts';
 import { RunController } from './runController.svelte.ts';
@@ -17,6 +18,7 @@ export class AppState {
   readonly detail: DetailState;
   readonly skipped: SkippedState;
   readonly exporter: Exporter;
+  readonly engine: EngineState;
 
   constructor(services: Services) {
     this.run = new RunController(services);
@@ -25,6 +27,8 @@ export class AppState {
     this.detail = new DetailState(services);
     this.skipped = new SkippedState(services);
     this.exporter = new Exporter(services);
+    this.engine = new EngineState({ models: services.models, servers: services.servers, settings: services.settings });
+    void this.engine.restore();
     $effect.root(() => {
       $effect(() => {
         const project = this.workspace.current;
