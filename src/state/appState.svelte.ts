@@ -5,6 +5,7 @@
 import type { Services } from '../app/services.ts';
 import { DetailState } from './detail.svelte.ts';
 import { EngineState } from './engine.svelte.ts';
+import { EngineTrial } from './engineTrial.svelte.ts';
 import { Exporter } from './exporter.svelte.ts';
 import { FunctionsState } from './functions.svelte.ts';
 import { RunController } from './runController.svelte.ts';
@@ -19,6 +20,7 @@ export class AppState {
   readonly skipped: SkippedState;
   readonly exporter: Exporter;
   readonly engine: EngineState;
+  readonly trial = new EngineTrial();
 
   constructor(services: Services) {
     this.run = new RunController(services);

@@ -118,6 +118,45 @@ describe('choosing an LLM engine', () => {
     expect(after.every((r) => r.authorization === 'Bearer sk-local')).toBe(true);
   });
 
+  it('streams a trial answer from the server into the page, and stops one midway', async () => {
+    const long = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
+    const llm = await startOpenAiServer({
+      models: ['m'],
+      tokenDelayMs: 20,
+      replies: {
+        'say hello': { kind: 'text', text: 'Hello, streamed, one word at a time.' },
+        'go on': { kind: 'text', text: long },
+      },
+    });
+    cleanups.push(() => llm.close());
+    const { page } = await open();
+    await pickKind(page, 'openai');
+    await page.fill('[data-testid=server-url]', llm.url);
+    await page.fill('[data-testid=server-model]', 'm');
+    await page.click('[data-testid=server-connect]');
+    await waitForStatus(page, /^Ready/);
+
+    const output = page.locator('[data-testid=engine-trial-output]');
+    await page.fill('[data-testid=engine-trial-prompt]', 'say hello');
+    await page.click('[data-testid=engine-trial-send]');
+    await expect
+      .poll(() => page.locator('[data-testid=engine-trial-stats]').textContent())
+      .toMatch(/written \(finished: stop\)/);
+    expect(await output.textContent()).toBe('Hello, streamed, one word at a time.');
+    const stats = (await page.locator('[data-testid=engine-trial-stats]').textContent()) ?? '';
+    expect(stats).toMatch(/writing \d+(\.\d)? tokens\/s/);
+
+    await page.fill('[data-testid=engine-trial-prompt]', 'go on');
+    await page.click('[data-testid=engine-trial-send]');
+    await expect.poll(async () => ((await output.textContent()) ?? '').length, { timeout: 10_000 }).toBeGreaterThan(30);
+    await page.click('[data-testid=engine-trial-stop]');
+    await expect.poll(() => page.locator('[data-testid=engine-trial-stats]').textContent()).toBe('Stopped.');
+    const partial = (await output.textContent()) ?? '';
+    expect(long.startsWith(partial)).toBe(true);
+    expect(partial.length).toBeLessThan(long.length);
+    await expect.poll(() => llm.closedEarly).toBe(1);
+  });
+
   it('names the server setting when a server refuses the page (CORS)', async () => {
     const llm = await startOpenAiServer({ models: ['m'], cors: false });
     cleanups.push(() => llm.close());
