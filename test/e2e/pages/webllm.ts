@@ -21,7 +21,14 @@ export type SeenError = {
   cause: string;
 };
 
-export type LoadOutcome = { ok: boolean; ms: number; progress: LoadProgress[]; error: SeenError | null };
+export type LoadOutcome = {
+  ok: boolean;
+  ms: number;
+  /** From abortLoad() to the load's rejection; null when it was not aborted. */
+  msAfterAbort: number | null;
+  progress: LoadProgress[];
+  error: SeenError | null;
+};
 
 declare global {
   interface Window {
@@ -29,7 +36,9 @@ declare global {
       facts(): Promise<GpuFacts>;
       probe(): ReturnType<ModelHost['probe']>;
       /** Load a model; `base` points every model's files at that URL (a loopback server). */
-      load(modelId: string, opts?: { base?: string; abortAfterMs?: number }): Promise<LoadOutcome>;
+      load(modelId: string, opts?: { base?: string }): Promise<LoadOutcome>;
+      /** Cancel the load in progress (a test calls it once it has seen the worker fetch something). */
+      abortLoad(): void;
       /** Files as web-llm stores them; without a manifest: a download that stopped before tensor-cache.json. */
       seedCache(modelId: string, shardBytes: number[], opts?: { manifest?: boolean }): Promise<number>;
       cacheEntries(): Promise<string[]>;
@@ -42,6 +51,7 @@ declare global {
 }
 
 const plain = createWebLlmHost();
+let pending: { abort: AbortController; abortedAt: number | null } | null = null;
 
 function hostFor(base?: string): ModelHost {
   if (!base) return plain;
@@ -75,16 +85,26 @@ window.webllm = {
   probe: () => plain.probe(),
   async load(modelId, opts = {}) {
     const progress: LoadProgress[] = [];
-    const abort = new AbortController();
-    if (opts.abortAfterMs !== undefined) setTimeout(() => abort.abort(), opts.abortAfterMs);
+    const current = (pending = { abort: new AbortController(), abortedAt: null });
     const start = performance.now();
+    const times = () => {
+      const end = performance.now();
+      return { ms: end - start, msAfterAbort: current.abortedAt === null ? null : end - current.abortedAt };
+    };
     try {
-      const client = await hostFor(opts.base).load(modelId, (p) => progress.push(p), abort.signal);
+      const client = await hostFor(opts.base).load(modelId, (p) => progress.push(p), current.abort.signal);
       await client.dispose();
-      return { ok: true, ms: performance.now() - start, progress, error: null };
+      return { ok: true, ...times(), progress, error: null };
     } catch (error) {
-      return { ok: false, ms: performance.now() - start, progress, error: seen(error) };
+      return { ok: false, ...times(), progress, error: seen(error) };
+    } finally {
+      if (pending === current) pending = null;
     }
+  },
+  abortLoad() {
+    if (!pending) return;
+    pending.abortedAt = performance.now();
+    pending.abort.abort();
   },
   /** Files as web-llm would have stored them for this model (a tensor-cache.json, its shards, a config). */
   async seedCache(modelId, shardBytes, opts = {}) {
