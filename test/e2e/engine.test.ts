@@ -94,6 +94,54 @@ describe('choosing an LLM engine', () => {
     await expect.poll(() => page.locator('[data-testid=model-load]').textContent()).toBe('Try again');
   });
 
+  it('lists a downloaded model with its size and deletes it', async () => {
+    const { page } = await open({ args: ['--enable-unsafe-webgpu'] });
+    // The files web-llm would have stored for the q4f32_1 build of the default model (no download is
+    // possible here): its manifest, two weight shards, a tokenizer and its chat config, 1.5 MB in all.
+    const bytes = await page.evaluate(async () => {
+      const base = 'https://huggingface.co/mlc-ai/Qwen2.5-Coder-1.5B-Instruct-q4f32_1-MLC/resolve/main/';
+      const shards = [1_000_000, 500_000];
+      const records = shards.map((nbytes, i) => ({
+        dataPath: `params_shard_${i}.bin`,
+        format: 'raw-shard',
+        nbytes,
+        records: [],
+      }));
+      const manifest = JSON.stringify({ metadata: {}, records });
+      const model = await caches.open('webllm/model');
+      await model.put(base + 'tensor-cache.json', new Response(manifest));
+      await model.put(base + 'tokenizer.json', new Response('{}'));
+      for (const [i, nbytes] of shards.entries()) {
+        const headers = { 'content-length': String(nbytes) };
+        await model.put(base + `params_shard_${i}.bin`, new Response(new Uint8Array(nbytes), { headers }));
+      }
+      const chatConfig = JSON.stringify({ tokenizer_files: ['tokenizer.json'] });
+      await (await caches.open('webllm/config')).put(base + 'mlc-chat-config.json', new Response(chatConfig));
+      return manifest.length + 2 + 1_500_000 + chatConfig.length;
+    });
+    await pickKind(page, 'webllm');
+    expect(await waitForStatus(page, /downloaded, not loaded/)).toMatch(/^Qwen2\.5 Coder 1\.5B \(q4f32_1/);
+    const cached = page.locator('[data-testid=cached-models]');
+    await expect
+      .poll(() => cached.textContent())
+      .toMatch(/Qwen2\.5 Coder 1\.5B \(Qwen2\.5-Coder-1\.5B-Instruct-q4f32_1-MLC\)/);
+    expect(await cached.locator('li').textContent()).toContain(`${(bytes / 2 ** 20).toFixed(1)} MB`);
+    expect(await page.locator('[data-testid=storage-estimate]').textContent()).toMatch(
+      /This site uses \S+ MB of\s+\S+ GB available to it/,
+    );
+    expect(await page.locator('[data-testid=model-list] .chip').count()).toBe(1);
+
+    await cached.getByRole('button', { name: /Delete/ }).click();
+    await expect.poll(() => cached.textContent()).toMatch(/None yet/);
+    expect(await waitForStatus(page, /not downloaded/)).toMatch(/q4f32_1/);
+    const left = await page.evaluate(async () => {
+      const names = ['webllm/model', 'webllm/config'];
+      const keys = await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).length));
+      return keys.reduce((a, b) => a + b, 0);
+    });
+    expect(left).toBe(0);
+  });
+
   it('connects to an OpenAI-compatible server, and again after a reload with the key it stored', async () => {
     const llm = await startOpenAiServer({ models: ['coder-7b', 'chat-1b'], apiKey: 'sk-local', cors: true });
     cleanups.push(() => llm.close());
