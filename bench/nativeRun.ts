@@ -2,8 +2,8 @@
  * The baseline: bench/native_pipeline.py under the machine's python3, the same work the app does, in one
  * process. Its reply is checked here, at the boundary, before anything is compared with it.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { python3 } from './python3.ts';
 
 const SCRIPT = fileURLToPath(new URL('./native_pipeline.py', import.meta.url));
 
@@ -18,18 +18,7 @@ export type NativeResult = Record<(typeof COUNTS)[number] | (typeof TIMES)[numbe
 };
 
 export async function runNative(folder: string): Promise<NativeResult> {
-  // stdin is /dev/null, like the app's workers (stdin at EOF): a doctest that reads input gets EOF.
-  const child = spawn('python3', [SCRIPT, folder], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (code !== 0) throw new Error(`native_pipeline.py exited with ${code}: ${stderr.slice(-2000)}`);
-  return parseNative(JSON.parse(stdout) as unknown);
+  return parseNative(JSON.parse(await python3(SCRIPT, [folder])) as unknown);
 }
 
 export function parseNative(value: unknown): NativeResult {

@@ -11,7 +11,6 @@
  * temp dir and served statically with COOP/COEP (as the dev and preview servers do): the production worker
  * bundle in the production sandbox. Timing starts once every worker of the pool has started.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,7 @@ import { launchChromium } from '../test/e2e/support/browser.ts';
 import { humanEvalRows, mbppRows } from '../test/e2e/support/conformanceRows.ts';
 import { serveStatic } from '../test/e2e/support/staticServer.ts';
 import type { Timed } from './runnerPage.ts';
+import { python3 } from './python3.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(tmpdir(), 'semiverse-bench-runner');
@@ -197,17 +197,7 @@ async function inNative(jobs: Samples, options: Options, processes: number): Pro
       spec,
       JSON.stringify({ call: ADD, calls, samples: jobs.all, light: jobs.lightIndices, reps, processes }),
     );
-    const child = spawn('python3', [join(ROOT, 'bench/runner_native.py'), spec], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', resolve);
-    });
-    if (code !== 0) throw new Error(`runner_native.py exited with ${code}: ${stderr.slice(-2000)}`);
-    return JSON.parse(stdout) as NativeFigures;
+    return JSON.parse(await python3(join(ROOT, 'bench/runner_native.py'), [spec])) as NativeFigures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
