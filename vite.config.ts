@@ -65,6 +65,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Generators of committed fixtures (e.g. the database of a release): skipped unless asked for.
+          name: 'fixtures',
+          environment: 'node',
+          include: ['test/fixtures/**/*.fixture.ts'],
+          setupFiles: ['test/setup/node.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // The built app in headless Chromium (Debian's, driven by playwright-core), one file at a time:
           // each test starts a browser with a pool of Python workers, and these machines have two cores.
           name: 'browser',
