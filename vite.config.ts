@@ -82,6 +82,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/support/globalSetup.ts'],
+          setupFiles: ['test/setup/node.ts'],
           fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 120_000,

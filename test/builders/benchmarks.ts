@@ -1,23 +1,15 @@
 /**
- * The public benchmark data in ../shared/data (HumanEval, MBPP), read as typed rows. Tests use them as
- * real code and real tests that nobody on this project wrote.
+ * The public benchmark data in data/benchmarks (HumanEval, MBPP), read as typed rows. Tests use them as
+ * real code and real tests that nobody on this project wrote. The files are part of the project, so a
+ * plain clone has them (see data/benchmarks/README.md for their origin and licences). Each is checked
+ * against data/benchmarks/SHA256SUMS when first read: an edited, truncated or line-ending-converted copy
+ * fails with its name instead of quietly changing what the tests see.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** ../shared/data beside the checkout (where the project keeps it), or $SEMIVERSE_DATA. */
-function dataDir(): string {
-  const candidates = [process.env['SEMIVERSE_DATA'], fileURLToPath(new URL('../../../shared/data/', import.meta.url))];
-  const found = candidates.find((dir) => dir && existsSync(join(dir, 'HumanEval.jsonl')));
-  if (!found) {
-    throw new Error(
-      `HumanEval.jsonl was not found in ${candidates.filter(Boolean).join(' or ')}: the benchmark data lives in ` +
-        '../shared/data beside the checkout; set SEMIVERSE_DATA to its folder if it is elsewhere.',
-    );
-  }
-  return found;
-}
+const DATA_DIR = new URL('../../data/benchmarks/', import.meta.url);
 
 export type HumanEvalTask = {
   task_id: string;
@@ -28,8 +20,41 @@ export type HumanEvalTask = {
 };
 export type MbppTask = { task_id: number; text: string; code: string; test_list: string[]; test_setup_code: string };
 
+/** Expected sha256 by file name, from SHA256SUMS as `sha256sum` writes it ("<hex>  <name>"). */
+function expectedHashes(dir: URL): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const line of readFileSync(new URL('SHA256SUMS', dir), 'utf8').split('\n')) {
+    const [, hash, name] = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trim()) ?? [];
+    if (hash !== undefined && name !== undefined) hashes.set(name, hash);
+  }
+  return hashes;
+}
+
+/** Verified texts by file URL: each file is hashed once per test file. */
+const verified = new Map<string, string>();
+
+/** The text of `file` in `dir`, once its sha256 matches `dir`'s SHA256SUMS. */
+export function benchmarkText(file: string, dir: URL = DATA_DIR): string {
+  const url = new URL(file, dir);
+  const cached = verified.get(url.href);
+  if (cached !== undefined) return cached;
+  const path = fileURLToPath(url);
+  const expected = expectedHashes(dir).get(file);
+  if (expected === undefined) throw new Error(`${path} has no line in ${fileURLToPath(dir)}SHA256SUMS`);
+  const bytes = readFileSync(url);
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (actual !== expected)
+    throw new Error(
+      `${path}: sha256 is ${actual} but SHA256SUMS says ${expected}. The file is not the published ` +
+        'benchmark (edited, truncated, or its line endings converted); restore it with git.',
+    );
+  const text = bytes.toString('utf8');
+  verified.set(url.href, text);
+  return text;
+}
+
 function jsonl<T>(file: string): T[] {
-  return readFileSync(join(dataDir(), file), 'utf8')
+  return benchmarkText(file)
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
@@ -38,5 +63,9 @@ function jsonl<T>(file: string): T[] {
 export const humanEval = (): HumanEvalTask[] => jsonl<HumanEvalTask>('HumanEval.jsonl');
 export const mbpp = (): MbppTask[] => jsonl<MbppTask>('mbpp_sanitized.jsonl');
 
-/** MBPP tasks whose tests call math.isclose without importing math: a correct runner reports NameError. */
+/**
+ * MBPP tasks whose tests call math.isclose without importing math: a correct runner reports NameError.
+ * Upstream lists `import math` in these tasks' test_imports, which this copy leaves out
+ * (data/benchmarks/README.md).
+ */
 export const MBPP_MATH_WITHOUT_IMPORT = [98, 124, 137, 139, 163, 233, 246, 248, 276, 300];

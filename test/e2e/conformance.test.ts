@@ -1,7 +1,7 @@
 /**
  * Conformance on peer suites, in Chromium: HumanEval's and MBPP's reference solutions run through the app's
  * real sandboxed Python pool (test/e2e/pages/pool.html, two workers), every row submitted at once so the
- * pool queues them. Facts from native CPython (../shared/data/README.md): HumanEval 164/164 pass; MBPP
+ * pool queues them. Facts from native CPython (data/benchmarks/README.md): HumanEval 164/164 pass; MBPP
  * 417/427, the other 10 are NameError because their tests use `math` without importing it; a prompt
  * completed with another task's body never passes.
  *
