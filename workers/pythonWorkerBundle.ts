@@ -1,8 +1,9 @@
 /**
  * Vite plugin: `import source from 'virtual:python-worker'` gives the Python worker
  * (workers/python/python.worker.ts) as the text of one self-contained classic script. The sandboxed iframe
- * can only start classic workers from blob: URLs (DESIGN: a module blob worker fails there), so the worker
- * cannot be an ordinary Vite worker chunk, in dev or in a build.
+ * can only start classic workers from blob: URLs (docs/sandbox.md, "Shape"; measured: a module blob worker
+ * fails there with an empty error), so the worker cannot be an ordinary Vite worker chunk, in dev or in a
+ * build.
  */
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin, type Rolldown } from 'vite';

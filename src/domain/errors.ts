@@ -3,7 +3,12 @@
  * turns into a message with an action; code is classified by `code`, never by message text.
  */
 
-export type StorageErrorCode = 'quota' | 'unavailable' | 'version' | 'unknown';
+/**
+ * 'quota': no space left for this site; 'unavailable': no IndexedDB here (private browsing, disabled);
+ * 'version': the stored data is newer than this page; 'closed': the page's database connection was closed
+ * while work still needed it (reload); 'unknown': anything else, with the browser's message.
+ */
+export type StorageErrorCode = 'quota' | 'unavailable' | 'version' | 'closed' | 'unknown';
 
 export class StorageError extends Error {
   override name = 'StorageError';

@@ -43,5 +43,5 @@ export type IngestEvent =
   /** Sent now and then while walking, so the UI can show progress through folders with no Python in them. */
   | { type: 'progress'; seen: number };
 
-/** Ingest limits. Files over MAX_FILE_BYTES are listed, not read (DESIGN: > 1 MiB is skipped). */
+/** Ingest limits. Files over MAX_FILE_BYTES are listed, not read (README.md, "Files": at most 1 MiB each). */
 export const MAX_FILE_BYTES = 1024 * 1024;

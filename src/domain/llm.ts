@@ -1,7 +1,7 @@
 /**
  * What the pipeline asks of an LLM and what comes back, independent of the engine that serves it (web-llm on
- * the user's GPU, an OpenAI-compatible server, or a scripted LLM in tests). Plain data: it crosses workers
- * and is stored with a stage's output.
+ * the user's GPU or an OpenAI-compatible server; tests' scripted LLM poses as one of them). Plain data: it
+ * crosses workers and is stored with a stage's output.
  */
 
 export type ChatRole = 'system' | 'user' | 'assistant';
@@ -11,7 +11,19 @@ export type ChatMessage = { role: ChatRole; content: string };
 export type JsonSchema = { [key: string]: unknown };
 
 export type ChatRequest = {
+  /**
+   * The conversation. When the last message is the assistant's (`{role: 'assistant', content: 'Write a
+   * python function'}`), the engine continues that message and returns only the continuation: only where
+   * `capabilities.continuesAssistant`; elsewhere the request fails with 'unsupported' (isPrefill()).
+   */
   messages: ChatMessage[];
+  /**
+   * Completions of the same prompt in one request (default 1). Each engine asks for at most
+   * `capabilities.maxChoices`, and a server may return fewer than asked (Ollama ignores `n`): the result
+   * holds 1 to n choices, and a caller that needs more asks again for the rest. A stream carries one
+   * choice, so n > 1 with `onToken` fails with 'bad-request' (choicesToAsk()).
+   */
+  n?: number;
   /** 0 is greedy. Engine default when absent. */
   temperature?: number;
   topP?: number;
@@ -44,11 +56,19 @@ export type ChatUsage = {
   decodeTokensPerSecond: number | null;
 };
 
-export type ChatResult = {
+/** One completion. */
+export type ChatChoice = {
   text: string;
   /** One entry per generated token, when the request asked for topLogprobs. */
   logprobs: TokenLogprob[] | null;
   finishReason: FinishReason;
+};
+
+/** The first completion's fields at the top (what a caller of n = 1 reads), and every completion in `choices`. */
+export type ChatResult = ChatChoice & {
+  /** At least one; `choices[0]` holds the same text, logprobs and finish reason as the top level. */
+  choices: ChatChoice[];
+  /** For the whole request (all its choices). */
   usage: ChatUsage;
 };
 
@@ -60,12 +80,22 @@ export type ChatOptions = {
 
 /** What an engine can do, known once it is ready (the pipeline adapts: e.g. no P(Yes) without logprobs). */
 export type LlmCapabilities = {
-  engine: 'webllm' | 'openai' | 'scripted';
+  engine: 'webllm' | 'openai';
   model: string;
   /** Requests worth keeping in flight: 1 for web-llm (it serialises), the user's setting for a server. */
   concurrency: number;
   logprobs: boolean;
   jsonSchema: boolean;
+  /** Most completions one request asks for (`n`); 1: the engine returns one per request. */
+  maxChoices: number;
+  /**
+   * Whether the `n` completions of one request read the prompt once (a server: vLLM, SGLang) or once each
+   * (web-llm resets its cache between choices). Only then does asking for n save work; otherwise separate
+   * requests cost the same and can each start differently.
+   */
+  choicesShareThePrompt: boolean;
+  /** Continues a trailing assistant message (prefill) instead of starting a new answer after it. */
+  continuesAssistant: boolean;
 };
 
 /**
@@ -114,6 +144,35 @@ export class LlmError extends Error {
 
 export function isLlmError(error: unknown): error is LlmError {
   return error instanceof Error && error.name === 'LlmError' && 'code' in error;
+}
+
+/** Whether the request asks the engine to continue its last message, the assistant's (see ChatRequest). */
+export function isPrefill(request: ChatRequest): boolean {
+  return request.messages.at(-1)?.role === 'assistant';
+}
+
+/**
+ * How many completions to ask the engine for: the request's `n`, at most `maxChoices`. Throws
+ * LlmError('bad-request') for an `n` that is not a positive integer, and for n > 1 when the caller listens
+ * with onToken (a stream carries one choice, and a caller that streams shows one text).
+ */
+export function choicesToAsk(request: ChatRequest, maxChoices: number, withOnToken: boolean): number {
+  const n = request.n ?? 1;
+  if (!Number.isInteger(n) || n < 1)
+    throw new LlmError('bad-request', `A request asks for ${n} completions.`, 'Ask for a whole number, 1 or more.');
+  if (n > 1 && withOnToken)
+    throw new LlmError(
+      'bad-request',
+      `A streamed request asks for ${n} completions; a stream carries one.`,
+      'Ask for several completions without onToken, or for one with it.',
+    );
+  return Math.min(n, Math.max(1, maxChoices));
+}
+
+/** A result whose top level is its first choice. */
+export function chatResult(choices: [ChatChoice, ...ChatChoice[]], usage: ChatUsage): ChatResult {
+  const [first] = choices;
+  return { text: first.text, logprobs: first.logprobs, finishReason: first.finishReason, choices, usage };
 }
 
 /** A model the user can pick for the in-browser engine: the catalog is data (adapters/llm/webllm/catalog.ts). */

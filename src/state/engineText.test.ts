@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CatalogModel, LoadProgress } from '../domain/llm.ts';
+import type { CatalogModel, LlmCapabilities, LoadProgress } from '../domain/llm.ts';
 import { bytes, engineStatusText, progressText } from './engineText.ts';
 
 const MODEL: CatalogModel = {
@@ -72,9 +72,15 @@ describe('engine status text', () => {
       model: 'm',
       concurrency: 4,
     } as const;
-    const capabilities = { engine: 'openai', model: 'm', concurrency: 4, logprobs: false, jsonSchema: true } as const;
+    const capabilities: LlmCapabilities = {
+      ...{ engine: 'openai', model: 'm', concurrency: 4, logprobs: false, jsonSchema: true },
+      ...{ maxChoices: 1, choicesShareThePrompt: false, continuesAssistant: false },
+    };
     expect(engineStatusText({ state: 'ready', capabilities }, choice)).toBe(
       'Ready: m at http://127.0.0.1:8080/v1, 4 at a time, without log-probabilities (no P(Yes) judging).',
+    );
+    expect(engineStatusText({ state: 'releasing', capabilities }, choice)).toBe(
+      'Letting m go: pausing the run that uses it…',
     );
   });
 });

@@ -4,8 +4,11 @@
  *
  * It speaks `GET /v1/models` and `POST /v1/chat/completions`, whole or streamed (SSE with a keep-alive
  * comment, each event written in two halves split mid-line, and mid-character where the text has one),
- * with `logprobs` / `top_logprobs`, `usage` and optionally llama-server's `timings`. What it answers is
- * plain data (OpenAiServerOptions); what it saw is recorded (`requests`, `maxInFlight`, `closedEarly`).
+ * with `logprobs` / `top_logprobs`, `usage` and optionally llama-server's `timings`. A whole reply honours
+ * `n` as vLLM does, or ignores it as Ollama does (`choices`); a trailing assistant message is continued
+ * as llama-server does, only with vLLM's `continue_final_message`, never, or its fields refused as OpenAI's
+ * own API refuses fields it does not know (`prefill`). What it answers is plain data (OpenAiServerOptions);
+ * what it saw is recorded (`requests`, with each body; `maxInFlight`, `closedEarly`).
  *
  * Replies are picked by the content of the last user message (`replies`), else `defaultReply`, so tests
  * running requests concurrently get deterministic answers. Text is split into tokens at word boundaries
@@ -14,9 +17,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Scenario } from '../fakes/llmScenario.ts';
 
 export type Reply =
-  | { kind: 'text'; text: string; alternatives?: string[] }
+  /** `more`: the texts of choices 1, 2, … when `n` is honoured (they repeat; without it every choice is `text`). */
+  | { kind: 'text'; text: string; alternatives?: string[]; more?: string[] }
   /** An error status with this body, verbatim (e.g. `{"error":{"message":"..."}}`). */
   | { kind: 'error'; status: number; body: string }
   /** Status 200 with this body verbatim, typed as the request expects (JSON or an event stream). */
@@ -25,7 +30,17 @@ export type Reply =
    * or sends an `error` event (as vLLM does) with `status` as its code. Without streaming, always a reset. */
   | { kind: 'cut'; text: string; afterTokens: number; how: 'reset' | 'end' | 'error-event'; status?: number };
 
+/**
+ * A reply rule: a request whose last user message matches `lastUser` is answered from `replies`, in the
+ * order requests arrive (the n-th gets `replies[n]`, the last repeats once they run out); a request for
+ * `n` choices, where `n` is honoured, takes the rule's next n replies. Like the scripted LLM's rules
+ * (test/fakes/scriptedLlm.ts), from which `scenarioRules` makes them.
+ */
+export type ReplyRule = { lastUser: RegExp; replies: Reply[] };
+
 export type OpenAiServerOptions = {
+  /** Tried first, in order; a request no rule matches gets `replies` or `defaultReply`. */
+  rules?: ReplyRule[];
   /** Listed by /v1/models, and the only ones chat accepts (404 otherwise). Null: /v1/models is 404, any model goes. */
   models?: string[] | null;
   replies?: Record<string, Reply>;
@@ -44,6 +59,18 @@ export type OpenAiServerOptions = {
   /** Send `usage` (in a stream only when `stream_options.include_usage` asks, as servers do). */
   usage?: boolean;
   lineEnding?: '\n' | '\r\n';
+  /** `n` in a whole reply: 'honoured' (vLLM, llama-server), 'ignored' (Ollama: one choice), 'rejected' (400). */
+  choices?: 'honoured' | 'ignored' | 'rejected';
+  /** Sends the choices of a whole reply last index first (their `index` still says which is which). */
+  choicesReversed?: boolean;
+  /**
+   * A trailing assistant message: 'continues' (llama-server, Ollama), 'vllm' (only with
+   * `continue_final_message: true, add_generation_prompt: false`, else a new turn), 'new-turn', or
+   * 'rejected' (400 for `continue_final_message`, as OpenAI's API answers a field it does not know).
+   * Continuing, the reply is what follows the message in the picked reply's text (all of it when the text
+   * does not start with the message).
+   */
+  prefill?: 'continues' | 'vllm' | 'new-turn' | 'rejected';
 };
 
 export type RecordedRequest = {
@@ -71,11 +98,25 @@ const DEFAULT_REPLY: Reply = { kind: 'text', text: 'Hello from the test server.'
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function startOpenAiServer(options: OpenAiServerOptions = {}): Promise<OpenAiServer> {
-  const o: OpenAiServerOptions & Required<Pick<OpenAiServerOptions, 'models' | 'logprobs' | 'cors' | 'usage'>> = {
-    ...{ models: ['test-model'], logprobs: 'supported', cors: true, usage: true },
+  type Defaults = 'models' | 'logprobs' | 'cors' | 'usage' | 'choices' | 'prefill';
+  const o: OpenAiServerOptions & Required<Pick<OpenAiServerOptions, Defaults>> = {
+    ...{
+      models: ['test-model'],
+      logprobs: 'supported',
+      cors: true,
+      usage: true,
+      choices: 'honoured',
+      prefill: 'continues',
+    },
     ...options,
   };
-  const state = { requests: [] as RecordedRequest[], inFlight: 0, maxInFlight: 0, closedEarly: 0 };
+  const state = {
+    requests: [] as RecordedRequest[],
+    inFlight: 0,
+    maxInFlight: 0,
+    closedEarly: 0,
+    served: [] as number[],
+  };
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => res.destroy());
@@ -128,7 +169,19 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
     const wantsLogprobs = body['logprobs'] === true;
     if (wantsLogprobs && o.logprobs === 'rejected')
       return json(res, 400, { error: { message: 'logprobs is not supported', type: 'invalid_request_error' } });
-    const reply = pickReply(body);
+    const n = typeof body['n'] === 'number' ? body['n'] : 1;
+    if (n > 1 && o.choices === 'rejected')
+      return json(res, 400, {
+        error: { message: 'Only one completion choice is allowed', type: 'invalid_request_error' },
+      });
+    if ('continue_final_message' in body && o.prefill === 'rejected')
+      return json(res, 400, {
+        error: {
+          message: 'Unrecognized request argument supplied: continue_final_message',
+          type: 'invalid_request_error',
+        },
+      });
+    const reply = ruleReply(body) ?? pickReply(body);
     if (reply.kind === 'error')
       return void res.writeHead(reply.status, { 'Content-Type': 'application/json' }).end(reply.body);
     const stream = body['stream'] === true;
@@ -146,14 +199,26 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       state.inFlight -= 1;
     });
     const max = typeof body['max_tokens'] === 'number' ? body['max_tokens'] : Infinity;
-    const all = tokenize(reply.text);
-    const tokens = all.slice(0, Math.min(max, reply.kind === 'cut' ? reply.afterTokens : Infinity));
+    const started = continued(body);
     const top = wantsLogprobs && o.logprobs === 'supported' ? Number(body['top_logprobs'] ?? 0) : null;
-    const entries = tokens.map((token) =>
-      logprobEntry(token, reply.kind === 'text' ? (reply.alternatives ?? []) : [], top ?? 0),
-    );
-    const finish = tokens.length < all.length ? 'length' : 'stop';
-    const usage = { prompt_tokens: promptTokens(body), completion_tokens: tokens.length, total_tokens: 0 };
+    /** Choice i of the reply: its tokens, cut by max_tokens (and the cut), with their logprob entries. */
+    const generate = (i: number) => {
+      const more =
+        reply.kind === 'text' && i > 0 && reply.more?.length ? reply.more[(i - 1) % reply.more.length] : null;
+      const text = more ?? reply.text;
+      const all = tokenize(started !== null && text.startsWith(started) ? text.slice(started.length) : text);
+      const tokens = all.slice(0, Math.min(max, reply.kind === 'cut' ? reply.afterTokens : Infinity));
+      const entries = tokens.map((token) =>
+        logprobEntry(token, reply.kind === 'text' ? (reply.alternatives ?? []) : [], top ?? 0),
+      );
+      return { tokens, entries, finish: tokens.length < all.length ? 'length' : 'stop' };
+    };
+    const count = !stream && o.choices === 'honoured' ? Math.max(1, n) : 1;
+    const first = generate(0);
+    const generated = [first, ...Array.from({ length: count - 1 }, (_, i) => generate(i + 1))];
+    const { tokens, entries, finish } = first;
+    const completion = generated.reduce((sum, g) => sum + g.tokens.length, 0);
+    const usage = { prompt_tokens: promptTokens(body), completion_tokens: completion, total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const { timings } = o;
     const extra = timings
@@ -166,12 +231,17 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       await sleep((o.tokenDelayMs ?? 0) * tokens.length);
       if (reply.kind === 'cut') return void res.socket?.destroy();
       if (!open) return;
-      const message = { role: 'assistant', content: tokens.join('') };
-      const logprobs = top === null ? null : { content: entries };
+      const choices = generated.map((g, index) => ({
+        index,
+        message: { role: 'assistant', content: g.tokens.join('') },
+        logprobs: top === null ? null : { content: g.entries },
+        finish_reason: g.finish,
+      }));
+      if (o.choicesReversed) choices.reverse();
       return json(res, 200, {
         ...head,
         object: 'chat.completion',
-        choices: [{ index: 0, message, logprobs, finish_reason: finish }],
+        choices,
         ...(o.usage ? { usage } : {}),
         ...extra,
       });
@@ -217,6 +287,41 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
       await send(JSON.stringify({ ...head, object: 'chat.completion.chunk', choices: [], usage }));
     await send('[DONE]');
     res.end();
+  }
+
+  /** The text of the trailing assistant message the server continues; null when it starts a new turn. */
+  function continued(body: Record<string, unknown>): string | null {
+    const messages = Array.isArray(body['messages'])
+      ? (body['messages'] as { role?: unknown; content?: unknown }[])
+      : [];
+    const last = messages.at(-1);
+    if (last?.role !== 'assistant' || typeof last.content !== 'string') return null;
+    if (o.prefill === 'continues') return last.content;
+    const asked = body['continue_final_message'] === true && body['add_generation_prompt'] === false;
+    return o.prefill === 'vllm' && asked ? last.content : null;
+  }
+
+  function ruleReply(body: Record<string, unknown>): Reply | null {
+    const last = lastUserOf(body);
+    const index = o.rules?.findIndex((r) => last !== null && r.lastUser.test(last)) ?? -1;
+    const rule = o.rules?.[index];
+    if (!rule || rule.replies.length === 0) return null;
+    const served = (state.served[index] ??= 0);
+    const n =
+      typeof body['n'] === 'number' && body['stream'] !== true && o.choices === 'honoured' ? Math.max(1, body['n']) : 1;
+    const taken = Array.from({ length: n }, (_, i) => rule.replies[Math.min(served + i, rule.replies.length - 1)]!);
+    state.served[index] = served + n;
+    const [first, ...rest] = taken;
+    if (first!.kind !== 'text' || rest.length === 0) return first!;
+    return { ...first!, more: rest.map((r) => (r.kind === 'text' ? r.text : first!.text)) };
+  }
+
+  function lastUserOf(body: Record<string, unknown>): string | null {
+    const messages = Array.isArray(body['messages'])
+      ? (body['messages'] as { role?: unknown; content?: unknown }[])
+      : [];
+    const last = messages.filter((m) => m.role === 'user').at(-1)?.content;
+    return typeof last === 'string' ? last : null;
   }
 
   function pickReply(body: Record<string, unknown>): Reply {
@@ -291,4 +396,32 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const parts: Buffer[] = [];
   for await (const part of req) parts.push(part as Buffer);
   return Buffer.concat(parts).toString('utf8');
+}
+
+/**
+ * A scripted-LLM scenario (test/fakes/llmScenario.ts) as server rules: each rule's match on the last user
+ * message, and its text replies. A reply's first-token log-probabilities become the reply's alternatives
+ * (the server gives the reply's token 0.8 and each alternative less, in order), so a judge that answers
+ * "Yes" with "No" second scores P(Yes) ≈ 0.89, one that answers "No" ≈ 0.11.
+ */
+export function scenarioRules(scenario: Scenario): ReplyRule[] {
+  return scenario.rules.flatMap((rule) => {
+    const match = rule.match.lastUser;
+    if (!match) return [];
+    const lastUser =
+      'contains' in match
+        ? new RegExp(match.contains.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        : new RegExp(match.regex, match.flags);
+    const replies = rule.replies.flatMap((reply): Reply[] => {
+      if (reply.type !== 'text') return [];
+      const first = reply.logprobs?.first ?? {};
+      const token = reply.text.trim().split(/\s+/)[0] ?? '';
+      const alternatives = Object.entries(first)
+        .filter(([t]) => t !== token)
+        .sort((a, b) => b[1] - a[1])
+        .map(([t]) => t);
+      return [{ kind: 'text', text: reply.text, ...(alternatives.length > 0 ? { alternatives } : {}) }];
+    });
+    return replies.length > 0 ? [{ lastUser, replies }] : [];
+  });
 }

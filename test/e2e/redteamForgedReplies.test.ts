@@ -1,7 +1,8 @@
 /**
  * Red team, second part: code in the sandbox forging its own worker's replies (support/redteamForgedReplies.ts).
- * DESIGN accepts that a worker's replies are the sandboxed code's to write; what must hold is that a forgery
- * stays a claim about that worker's own calls, treated as untrusted data: nothing reaches the trap or the
+ * docs/sandbox.md ("Not claimed") accepts that a worker's replies are the sandboxed code's to write; what
+ * must hold is that a forgery stays a claim about that worker's own calls, treated as untrusted data:
+ * nothing reaches the trap or the
  * page's storage, every call settles with a well-formed outcome, and a worker cannot pass off the pool's
  * own verdicts (crashed, timed out) to stop the whole run.
  * The red-team run found the last two invariants broken (a forged "crashed" counted towards the storm cap,
@@ -78,7 +79,7 @@ describe('replies forged inside the sandbox', () => {
     expect(probe('patch the Python harness from a timer that fires after the run').victims).toMatchObject([honest]);
   });
 
-  it('made in JavaScript, do forge the same worker\u2019s later replies (accepted in DESIGN: one worker per trust domain)', () => {
+  it('made in JavaScript, do forge the same worker\u2019s later replies (accepted in docs/sandbox.md: one worker per trust domain)', () => {
     expect(probe('rewrite every reply in JavaScript to "passed"').victims).toMatchObject([{ status: 'passed' }]);
   });
 

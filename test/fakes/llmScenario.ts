@@ -11,7 +11,10 @@
  * - a reply's `logprobs.first` is a probability distribution (its probabilities sum to at most 1) that
  *   contains the reply's first token, so P(Yes) read back from a chat is exactly what the file says;
  * - a reply marked `invalidJson` really is not JSON, so a parser test cannot pass on valid input by mistake;
- * - load progress runs through `download` then `load`, fractions in 0..1, never going back within a phase.
+ * - load progress runs through `download` then `load`, fractions in 0..1, never going back within a phase;
+ * - the capabilities pose as a real engine ('webllm', the default, or 'openai'), never as a test double, and
+ *   never claim what that engine cannot do: a scenario with a host (a ModelHost serves web-llm) is 'webllm',
+ *   and 'webllm' does not continue an assistant message (web-llm 0.2.86 refuses a trailing one).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -85,6 +88,13 @@ export class ScenarioError extends Error {
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/llm/', import.meta.url));
 
+/** The engines a scenario can pose as: the real ones only. */
+const ENGINES = ['webllm', 'openai'] as const satisfies readonly LlmCapabilities['engine'][];
+// Fails to compile when domain/llm.ts gains an engine this list lacks.
+const allEnginesListed: [Exclude<LlmCapabilities['engine'], (typeof ENGINES)[number]>] extends [never] ? true : never =
+  true;
+void allEnginesListed;
+
 const LLM_ERROR_CODES = [
   ...['no-webgpu', 'no-adapter', 'fallback-adapter', 'gpu-limits', 'vram', 'device-lost', 'out-of-memory'],
   ...['quota', 'network', 'model-not-found', 'cors', 'auth', 'bad-request', 'server', 'rate-limit'],
@@ -127,20 +137,35 @@ export function parseScenario(data: unknown, source: string): Scenario {
 
 function scenario(data: unknown, name: string): Scenario {
   const o = known(data, 'scenario', ['description', 'capabilities', 'rules', 'host']);
-  const p = 'scenario.capabilities';
-  const caps = known(o['capabilities'] ?? {}, p, ['engine', 'model', 'concurrency', 'logprobs', 'jsonSchema']);
+  const hosted = has(o, 'host');
   return {
     name,
     description: str(o, 'description', 'scenario'),
-    capabilities: {
-      engine: has(caps, 'engine') ? oneOf(caps, 'engine', p, ['webllm', 'openai', 'scripted']) : 'scripted',
-      model: has(caps, 'model') ? str(caps, 'model', p) : SCRIPTED_LLM_MARKER,
-      concurrency: has(caps, 'concurrency') ? positiveInt(caps, 'concurrency', p) : 1,
-      logprobs: has(caps, 'logprobs') ? bool(caps, 'logprobs', p) : true,
-      jsonSchema: has(caps, 'jsonSchema') ? bool(caps, 'jsonSchema', p) : true,
-    },
+    capabilities: capabilities(o['capabilities'] ?? {}, 'scenario.capabilities', hosted),
     rules: list(o, 'rules', 'scenario', rule),
-    host: has(o, 'host') ? host(o['host'], 'scenario.host') : null,
+    host: hosted ? host(o['host'], 'scenario.host') : null,
+  };
+}
+
+/** Defaults: web-llm (the app's default engine), with what every engine can do: one choice, no prefill. */
+function capabilities(value: unknown, p: string, hosted: boolean): LlmCapabilities {
+  const keys = ['engine', 'model', 'concurrency', 'logprobs', 'jsonSchema', 'maxChoices', 'continuesAssistant'];
+  const caps = known(value, p, keys);
+  const engine = has(caps, 'engine') ? oneOf(caps, 'engine', p, ENGINES) : 'webllm';
+  if (hosted && engine !== 'webllm')
+    throw new ShapeError(`${p}.engine: "${engine}" with a host section (a model host serves only 'webllm')`);
+  const continuesAssistant = has(caps, 'continuesAssistant') ? bool(caps, 'continuesAssistant', p) : false;
+  if (continuesAssistant && engine === 'webllm')
+    throw new ShapeError(`${p}.continuesAssistant: web-llm cannot continue an assistant message`);
+  return {
+    engine,
+    model: has(caps, 'model') ? str(caps, 'model', p) : SCRIPTED_LLM_MARKER,
+    concurrency: has(caps, 'concurrency') ? positiveInt(caps, 'concurrency', p) : 1,
+    logprobs: has(caps, 'logprobs') ? bool(caps, 'logprobs', p) : true,
+    jsonSchema: has(caps, 'jsonSchema') ? bool(caps, 'jsonSchema', p) : true,
+    maxChoices: has(caps, 'maxChoices') ? positiveInt(caps, 'maxChoices', p) : 1,
+    choicesShareThePrompt: caps['engine'] !== 'webllm' && has(caps, 'maxChoices') && Number(caps['maxChoices']) > 1,
+    continuesAssistant,
   };
 }
 

@@ -11,15 +11,25 @@
  * - a mistake in the test or its scenario (no rule matches, a JSON-schema request answered with non-JSON the
  *   scenario did not mark `invalidJson`) throws a plain Error, never an LlmError, so the code under test
  *   cannot mistake it for an engine failure it handles;
- * - a rule's replies are handed out in the order requests arrive, whatever order they finish in;
+ * - a rule's replies are handed out in the order requests arrive, whatever order they finish in; a request
+ *   for `n` completions takes the rule's next n replies (at most `capabilities.maxChoices` of them, as an
+ *   engine caps `n`), generated one after another, and n > 1 with onToken fails 'bad-request' as everywhere;
+ * - a request that ends with an assistant message is continued only where `capabilities.continuesAssistant`
+ *   ('unsupported' elsewhere, as the adapters do); a reply that starts with that message's text returns
+ *   only the rest, so one scenario serves requests with and without the opener;
  * - every request is recorded (a copy, as received) with the rule that answered it and how it ended.
  */
 import type { LlmClient } from '../../src/core/ports.ts';
 import {
   LlmError,
+  chatResult,
+  choicesToAsk,
+  isPrefill,
+  type ChatChoice,
   type ChatOptions,
   type ChatRequest,
   type ChatResult,
+  type ChatUsage,
   type LlmCapabilities,
   type TokenLogprob,
 } from '../../src/domain/llm.ts';
@@ -38,8 +48,10 @@ export type RecordedRequest = {
   request: ChatRequest;
   /** The answering rule's stage; null when none matched. */
   stage: string | null;
-  /** Index into that rule's replies. */
+  /** Index into that rule's replies (of the first choice). */
   reply: number | null;
+  /** Indexes into that rule's replies, one per choice answered; [] when none matched. */
+  replies: number[];
   outcome: 'pending' | 'ok' | 'error' | 'aborted';
 };
 
@@ -80,10 +92,16 @@ export class ScriptedLlm implements LlmClient {
   }
 
   async chat(request: ChatRequest, options: ChatOptions = {}): Promise<ChatResult> {
-    const record: RecordedRequest = { request: structuredClone(request), stage: null, reply: null, outcome: 'error' };
+    const record: RecordedRequest = {
+      request: structuredClone(request),
+      stage: null,
+      reply: null,
+      replies: [],
+      outcome: 'error',
+    };
     this.requests.push(record);
     const { signal, onToken } = options;
-    this.#refuseUnservable(request);
+    const n = this.#refuseUnservable(request, onToken !== undefined);
     if (signal?.aborted) {
       record.outcome = 'aborted';
       throw abortError();
@@ -94,13 +112,14 @@ export class ScriptedLlm implements LlmClient {
         `${SCRIPTED_LLM_MARKER} (scenario "${this.scenario.name}"): no rule matches the request whose last user message is ${JSON.stringify(lastUser(request).slice(0, 200))}`,
       );
     record.stage = entry.rule.stage;
-    record.reply = Math.min(entry.served++, entry.rule.replies.length - 1);
-    const reply = entry.rule.replies[record.reply] as Reply;
+    record.replies = Array.from({ length: n }, () => Math.min(entry.served++, entry.rule.replies.length - 1));
+    record.reply = record.replies[0] ?? null;
+    const replies = record.replies.map((i) => entry.rule.replies[i] as Reply);
     record.outcome = 'pending';
     try {
       await this.#acquire(signal);
       try {
-        const result = await this.#generate(request, reply, signal, onToken);
+        const result = await this.#generate(request, replies, signal, onToken);
         record.outcome = 'ok';
         return result;
       } finally {
@@ -117,9 +136,11 @@ export class ScriptedLlm implements LlmClient {
     this.#unloaded.abort();
   }
 
-  /** What a real engine refuses before generating anything. */
-  #refuseUnservable(request: ChatRequest): void {
+  /** What a real engine refuses before generating anything; else how many choices to answer. */
+  #refuseUnservable(request: ChatRequest, streaming: boolean): number {
     if (this.disposed) throw new LlmError('not-loaded', `${SCRIPTED_LLM_MARKER}: disposed`, 'Load the model again.');
+    if (isPrefill(request) && !this.capabilities.continuesAssistant)
+      throw new LlmError('unsupported', `${SCRIPTED_LLM_MARKER}: no prefill`, 'Put the opener into the question.');
     const top = request.topLogprobs;
     if (top !== undefined && !this.capabilities.logprobs)
       throw new LlmError('unsupported', `${SCRIPTED_LLM_MARKER}: no logprobs`, 'Use an engine with logprobs.');
@@ -127,15 +148,38 @@ export class ScriptedLlm implements LlmClient {
       throw new LlmError('bad-request', `${SCRIPTED_LLM_MARKER}: topLogprobs ${top} not in 1..5`, 'Ask for 1 to 5.');
     if (request.jsonSchema !== undefined && !this.capabilities.jsonSchema)
       throw new LlmError('unsupported', `${SCRIPTED_LLM_MARKER}: no JSON schema`, 'Use an engine with JSON output.');
+    return choicesToAsk(request, this.capabilities.maxChoices, streaming);
   }
 
+  /** The replies one after another (as web-llm generates `n` choices), as one result; an error reply fails it. */
   async #generate(
+    request: ChatRequest,
+    replies: Reply[],
+    signal: AbortSignal | undefined,
+    onToken: ((delta: string) => void) | undefined,
+  ): Promise<ChatResult> {
+    const done: { choice: ChatChoice; tokens: number; usage: Partial<ChatUsage> }[] = [];
+    for (const reply of replies) done.push(await this.#choice(request, reply, signal, onToken));
+    const [head, ...tail] = done;
+    if (!head) throw new Error(`${SCRIPTED_LLM_MARKER}: a request answered with no reply`);
+    return chatResult([head.choice, ...tail.map((d) => d.choice)], {
+      // The prompt is read once for all choices, as a batching server does.
+      promptTokens: request.messages.reduce((sum, m) => sum + tokenize(m.content).length, 0),
+      completionTokens: done.reduce((sum, d) => sum + d.tokens, 0),
+      prefillTokensPerSecond: null,
+      decodeTokensPerSecond: null,
+      ...head.usage,
+    });
+  }
+
+  async #choice(
     request: ChatRequest,
     reply: Reply,
     signal: AbortSignal | undefined,
     onToken: ((delta: string) => void) | undefined,
-  ): Promise<ChatResult> {
-    const { tokens, finishReason } = reply.type === 'text' ? shape(reply, request) : streamOf(reply.text);
+  ): Promise<{ choice: ChatChoice; tokens: number; usage: Partial<ChatUsage> }> {
+    const { tokens, finishReason } =
+      reply.type === 'text' ? shape(reply, request) : streamOf(continuation(reply.text, request));
     for (const token of tokens) {
       await this.#wait(reply.delayMs, signal);
       onToken?.(token);
@@ -147,17 +191,11 @@ export class ScriptedLlm implements LlmClient {
       throw new Error(
         `${SCRIPTED_LLM_MARKER} (scenario "${this.scenario.name}"): a JSON-schema request got non-JSON ${JSON.stringify(text.slice(0, 200))}; mark the reply invalidJson if that is the point`,
       );
+    const top = request.topLogprobs;
     return {
-      text,
-      logprobs: request.topLogprobs === undefined ? null : logprobs(tokens, reply, request.topLogprobs),
-      finishReason,
-      usage: {
-        promptTokens: request.messages.reduce((sum, m) => sum + tokenize(m.content).length, 0),
-        completionTokens: tokens.length,
-        prefillTokensPerSecond: null,
-        decodeTokensPerSecond: null,
-        ...reply.usage,
-      },
+      choice: { text, logprobs: top === undefined ? null : logprobs(tokens, reply, top), finishReason },
+      tokens: tokens.length,
+      usage: reply.usage,
     };
   }
 
@@ -227,9 +265,15 @@ function streamOf(text: string): { tokens: string[]; finishReason: 'stop' } {
   return { tokens: tokenize(text), finishReason: 'stop' };
 }
 
+/** What follows the request's trailing assistant message in a reply that starts with it; else the reply. */
+function continuation(text: string, request: ChatRequest): string {
+  const started = isPrefill(request) ? (request.messages.at(-1)?.content ?? '') : '';
+  return started !== '' && text.startsWith(started) ? text.slice(started.length) : text;
+}
+
 /** The reply as the request's stop strings and token limit cut it, as an engine would. */
 function shape(reply: TextReply, request: ChatRequest): { tokens: string[]; finishReason: TextReply['finishReason'] } {
-  let text = reply.text;
+  let text = continuation(reply.text, request);
   let finishReason = reply.finishReason;
   for (const stop of request.stop ?? []) {
     const at = stop === '' ? -1 : text.indexOf(stop);

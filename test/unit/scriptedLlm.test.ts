@@ -48,7 +48,7 @@ describe('scenario files', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         ...['valid-output', 'malformed-json', 'refusal', 'empty-output', 'slow-stream', 'load-failure'],
-        ...['device-lost-then-recover', 'judge-yes-no'],
+        ...['device-lost-then-recover', 'judge-yes-no', 'server-prefill'],
       ]),
     );
   });
@@ -117,6 +117,26 @@ describe('scenario files', () => {
       'scenario.host.load.error.code',
     ],
     ['syntax', '{"description": "d", "rules": [', 'not valid JSON'],
+    [
+      'test-double-engine',
+      { description: 'd', rules: [], capabilities: { engine: 'scripted' } },
+      'scenario.capabilities.engine: unexpected "scripted"',
+    ],
+    [
+      'host-not-webllm',
+      { description: 'd', rules: [], capabilities: { engine: 'openai' }, host: { load: {} } },
+      'scenario.capabilities.engine: "openai" with a host section',
+    ],
+    [
+      'webllm-prefill',
+      { description: 'd', rules: [], capabilities: { engine: 'webllm', continuesAssistant: true } },
+      'scenario.capabilities.continuesAssistant',
+    ],
+    [
+      'no-choices',
+      { description: 'd', rules: [], capabilities: { maxChoices: 0 } },
+      'scenario.capabilities.maxChoices',
+    ],
   ])('a malformed file (%s) fails naming the file and the field', (name, data, field) => {
     const path = write(name, data);
     expect(() => loadScenario(path)).toThrow(ScenarioError);
@@ -195,11 +215,13 @@ describe('valid-output', () => {
     expect(progress[1]).toMatchObject({ bytesDone: 500_000, bytesTotal: 1_000_000, etaSeconds: 2 });
     expect(progress[3]).toMatchObject({ bytesDone: null, text: 'Loading model from cache[1/2]' });
     expect(client.capabilities).toEqual({
-      engine: 'scripted',
+      engine: 'webllm',
       model: modelId,
       concurrency: 2,
       logprobs: true,
       jsonSchema: true,
+      maxChoices: 16,
+      continuesAssistant: false,
     });
     expect((await client.chat(ask('An instruction, please.'))).text).toMatch(/^Write a python function/);
     expect(await host.cached()).toEqual([{ modelId, bytes: null }]);
@@ -458,5 +480,118 @@ describe('load-failure', () => {
     await sleep(20);
     expect(progress).toHaveLength(1);
     expect(host.loads[0]?.outcome).toBe('aborted');
+  });
+});
+
+describe('several completions (n)', () => {
+  const instruct = (n: number) => ask('An instruction, please.', { n, temperature: 0.8 });
+
+  it('answers n with the rule’s next n replies, in order, and records which', async () => {
+    const llm: LlmClient = new ScriptedLlm(loadScenario('valid-output'));
+    const result = await llm.chat(instruct(3));
+    expect(result.choices.map((c) => c.text)).toEqual([
+      'Write a python function `add(a, b)` that returns the sum of two integers.',
+      'Write a python function that adds two numbers and returns the result.',
+      'Implement `add`, which takes two integers and returns their sum.',
+    ]);
+    expect(result.choices.every((c) => c.finishReason === 'stop' && c.logprobs === null)).toBe(true);
+    // The top level is the first choice.
+    expect({ text: result.text, logprobs: result.logprobs, finishReason: result.finishReason }).toEqual(
+      result.choices[0],
+    );
+    expect(result.usage.completionTokens).toBe(result.choices.reduce((sum, c) => sum + tokenize(c.text).length, 0));
+    // The next request goes on from there (the last reply repeats).
+    expect((await llm.chat(instruct(1))).choices).toHaveLength(1);
+    expect((llm as ScriptedLlm).requests.map((r) => [r.reply, r.replies])).toEqual([
+      [0, [0, 1, 2]],
+      [2, [2]],
+    ]);
+    expect((llm as ScriptedLlm).requests[0]?.request.n).toBe(3);
+  });
+
+  it('gives at most maxChoices: an engine without n answers one, and the caller asks again', async () => {
+    const scenario = parseScenario(
+      {
+        description: 'd',
+        capabilities: { engine: 'openai', maxChoices: 1 },
+        rules: [{ stage: 'any', replies: ['a', 'b', 'c'].map((text) => ({ type: 'text', text })) }],
+      },
+      'no-n',
+    );
+    const llm = new ScriptedLlm(scenario);
+    const got: string[] = [];
+    while (got.length < 3) got.push(...(await llm.chat(instruct(3 - got.length))).choices.map((c) => c.text));
+    expect(got).toEqual(['a', 'b', 'c']);
+    expect(llm.requests.map((r) => r.request.n)).toEqual([3, 2, 1]);
+    const capped = new ScriptedLlm(loadScenario('server-prefill'));
+    expect((await capped.chat(instruct(20))).choices).toHaveLength(8);
+  });
+
+  it('n > 1 with streaming, or an n that is not a positive integer, is bad-request before anything runs', async () => {
+    const llm = new ScriptedLlm(loadScenario('valid-output'));
+    const pieces: string[] = [];
+    expect(await failure(llm.chat(instruct(2), { onToken: (p) => pieces.push(p) }))).toMatchObject({
+      code: 'bad-request',
+    });
+    for (const n of [0, 1.5, -1]) expect(await failure(llm.chat(instruct(n)))).toMatchObject({ code: 'bad-request' });
+    expect(pieces).toEqual([]);
+    // Streaming one is fine.
+    expect((await llm.chat(instruct(1), { onToken: (p) => pieces.push(p) })).text).toBe(pieces.join(''));
+  });
+
+  it('each choice carries its own logprobs; an error reply among them fails the request', async () => {
+    const judge = new ScriptedLlm({
+      ...loadScenario('judge-yes-no'),
+      capabilities: { ...loadScenario('judge-yes-no').capabilities, maxChoices: 2 },
+    });
+    const both = await judge.chat(ask('Instruction: Do the thing.\nAnswer Yes or No.', { n: 2, topLogprobs: 2 }));
+    expect(both.choices.map((c) => c.logprobs?.[0]?.token)).toEqual(['No', 'No']);
+    const lost = new ScriptedLlm({
+      ...loadScenario('device-lost-then-recover'),
+      capabilities: { ...loadScenario('device-lost-then-recover').capabilities, maxChoices: 2 },
+    });
+    expect(await failure(lost.chat(ask('x', { n: 2 })))).toMatchObject({ code: 'device-lost' });
+  });
+});
+
+describe('continuing an assistant message (prefill)', () => {
+  const opener = 'Write a python function';
+  const prefilled = (extra: Partial<ChatRequest> = {}): ChatRequest => ({
+    messages: [
+      { role: 'system', content: 'You write instructions.' },
+      { role: 'user', content: 'Describe this code: def add(a, b): return a + b' },
+      { role: 'assistant', content: opener },
+    ],
+    ...extra,
+  });
+
+  it('returns only what follows the opener, stop strings and n included', async () => {
+    const llm = new ScriptedLlm(loadScenario('server-prefill'));
+    expect(llm.capabilities).toMatchObject({ engine: 'openai', continuesAssistant: true, maxChoices: 8 });
+    const result = await llm.chat(prefilled({ n: 3, stop: ['```'] }));
+    expect(result.choices.map((c) => c.text)).toEqual([
+      ' `add(a, b)` that returns the sum of two integers.',
+      ' that adds two numbers and returns the result.',
+      ' named add that sums its two arguments.\n',
+    ]);
+    expect(llm.requests[0]?.request.messages.at(-1)).toEqual({ role: 'assistant', content: opener });
+  });
+
+  it('a reply that does not start with the opener is the continuation as written', async () => {
+    const scenario = parseScenario(
+      {
+        description: 'd',
+        capabilities: { engine: 'openai', continuesAssistant: true },
+        rules: [{ stage: 's', replies: [{ type: 'text', text: ' that reverses a string.' }] }],
+      },
+      'written',
+    );
+    expect((await new ScriptedLlm(scenario).chat(prefilled())).text).toBe(' that reverses a string.');
+  });
+
+  it('an engine that does not continue (web-llm) refuses with unsupported, before any rule answers', async () => {
+    const llm = new ScriptedLlm(loadScenario('valid-output'));
+    expect(await failure(llm.chat(prefilled()))).toMatchObject({ name: 'LlmError', code: 'unsupported' });
+    expect(llm.requests[0]).toMatchObject({ stage: null, replies: [], outcome: 'error' });
   });
 });

@@ -23,9 +23,8 @@ export type SeenError = {
 
 export type LoadOutcome = {
   ok: boolean;
-  ms: number;
-  /** From abortLoad() to the load's rejection; null when it was not aborted. */
-  msAfterAbort: number | null;
+  /** Whether abortLoad() was called before the load settled. */
+  aborted: boolean;
   progress: LoadProgress[];
   error: SeenError | null;
 };
@@ -51,7 +50,7 @@ declare global {
 }
 
 const plain = createWebLlmHost();
-let pending: { abort: AbortController; abortedAt: number | null } | null = null;
+let pending: AbortController | null = null;
 
 function hostFor(base?: string): ModelHost {
   if (!base) return plain;
@@ -85,26 +84,20 @@ window.webllm = {
   probe: () => plain.probe(),
   async load(modelId, opts = {}) {
     const progress: LoadProgress[] = [];
-    const current = (pending = { abort: new AbortController(), abortedAt: null });
-    const start = performance.now();
-    const times = () => {
-      const end = performance.now();
-      return { ms: end - start, msAfterAbort: current.abortedAt === null ? null : end - current.abortedAt };
-    };
+    const current = (pending = new AbortController());
+    const aborted = () => current.signal.aborted;
     try {
-      const client = await hostFor(opts.base).load(modelId, (p) => progress.push(p), current.abort.signal);
+      const client = await hostFor(opts.base).load(modelId, (p) => progress.push(p), current.signal);
       await client.dispose();
-      return { ok: true, ...times(), progress, error: null };
+      return { ok: true, aborted: aborted(), progress, error: null };
     } catch (error) {
-      return { ok: false, ...times(), progress, error: seen(error) };
+      return { ok: false, aborted: aborted(), progress, error: seen(error) };
     } finally {
       if (pending === current) pending = null;
     }
   },
   abortLoad() {
-    if (!pending) return;
-    pending.abortedAt = performance.now();
-    pending.abort.abort();
+    pending?.abort();
   },
   /** Files as web-llm would have stored them for this model (a tensor-cache.json, its shards, a config). */
   async seedCache(modelId, shardBytes, opts = {}) {

@@ -10,6 +10,8 @@ import {
 import { createServerConnector } from './connector.ts';
 
 let server: OpenAiServer | null = null;
+/** Requests the server had seen when connect() returned: the probes. */
+let probes = 0;
 afterEach(async () => {
   await server?.close();
   server = null;
@@ -17,7 +19,10 @@ afterEach(async () => {
 
 async function connect(options: OpenAiServerOptions = {}, concurrency = 2): Promise<LlmClient> {
   server = await startOpenAiServer(options);
-  return createServerConnector().connect({ baseUrl: server.url, apiKey: '', model: 'test-model', concurrency });
+  const settings = { baseUrl: server.url, apiKey: '', model: 'test-model', concurrency };
+  const client = await createServerConnector().connect(settings);
+  probes = server.requests.length;
+  return client;
 }
 
 const ask = (content: string, more: Omit<ChatRequest, 'messages'> = {}): ChatRequest => ({
@@ -25,11 +30,11 @@ const ask = (content: string, more: Omit<ChatRequest, 'messages'> = {}): ChatReq
   ...more,
 });
 
-/** Bodies of the chat requests after the probe. */
+/** Bodies of the chat requests after the probes. */
 const chatBodies = () =>
   (server?.requests ?? [])
+    .slice(probes)
     .filter((r) => r.path === '/v1/chat/completions')
-    .slice(1)
     .map((r) => r.body);
 
 const ANSWER = 'def area(r):\n    return π * r ** 2  # → λ, "ok"';
@@ -109,6 +114,7 @@ describe('chat', () => {
       fetch(url, { ...init, body: String(init.body).replace('"stream":true', '"stream":false') });
     const settings = { baseUrl: server.url, apiKey: '', model: 'test-model', concurrency: 1 };
     const client = await createServerConnector(unstreamed).connect(settings);
+    probes = server.requests.length;
     const pieces: string[] = [];
     const result = await client.chat(ask('hi'), { onToken: (piece) => pieces.push(piece) });
     expect(pieces).toEqual(['Hello from the test server.']);

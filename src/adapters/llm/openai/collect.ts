@@ -5,18 +5,17 @@
  * and without a finish reason was cut short ('bad-response'); a body whose connection breaks is a lost
  * connection ('network', retryable: the server or a proxy dropped it, nothing it said was malformed).
  */
-import type { FinishReason, TokenLogprob } from '../../../domain/llm.ts';
+import type { ChatChoice } from '../../../domain/llm.ts';
 import { abortError } from './gate.ts';
 import { readJson } from './http.ts';
 import { badResponse, statusError, type Call } from './httpErrors.ts';
-import { parsePiece, type ServerTimings, type ServerUsage } from './parse.ts';
+import { parsePiece, parseReply, type ReplyChoice, type ServerTimings, type ServerUsage } from './parse.ts';
 import { readEvents, type SseEvent } from './sse.ts';
 import { unreachable } from './unreachable.ts';
 
 export type Collected = {
-  text: string;
-  logprobs: TokenLogprob[] | null;
-  finishReason: FinishReason;
+  /** What the server sent, in order; a stream has exactly one. */
+  choices: [ChatChoice, ...ChatChoice[]];
   usage: ServerUsage | null;
   timings: ServerTimings | null;
   /** performance.now() of the first and last piece of text; null without streaming. */
@@ -27,8 +26,17 @@ export type Collected = {
 };
 
 export async function collectWhole(response: Response, call: Call, signal?: AbortSignal): Promise<Collected> {
-  const piece = parsePiece(await readJson(response, call.base, signal), false);
-  return { ...piece, finishReason: piece.finishReason ?? 'other', firstTextAt: null, lastTextAt: null, pieces: 0 };
+  const { choices, usage, timings } = parseReply(await readJson(response, call.base, signal));
+  const finished = (choice: ReplyChoice): ChatChoice => ({ ...choice, finishReason: choice.finishReason ?? 'other' });
+  const [first, ...rest] = choices;
+  return {
+    choices: [finished(first), ...rest.map(finished)],
+    usage,
+    timings,
+    firstTextAt: null,
+    lastTextAt: null,
+    pieces: 0,
+  };
 }
 
 export async function collectStream(
@@ -40,13 +48,13 @@ export async function collectStream(
   // A server that ignores `stream: true` answers with one JSON reply: take it, as one piece.
   if (!response.headers.get('content-type')?.includes('text/event-stream') || !response.body) {
     const whole = await collectWhole(response, call, signal);
-    if (whole.text !== '') onToken(whole.text);
-    return whole;
+    const [first] = whole.choices;
+    if (first.text !== '') onToken(first.text);
+    return { ...whole, choices: [first] };
   }
+  const choice: ChatChoice = { text: '', logprobs: null, finishReason: 'other' };
   const out: Collected = {
-    text: '',
-    logprobs: null,
-    finishReason: 'other',
+    choices: [choice],
     usage: null,
     timings: null,
     firstTextAt: null,
@@ -69,17 +77,17 @@ export async function collectStream(
         finished = true;
         break;
       }
-      const piece = parsePiece(streamedJson(next.value.data, call), true);
+      const piece = parsePiece(streamedJson(next.value.data, call));
       if (piece.text !== '') {
         const now = performance.now();
         out.firstTextAt ??= now;
         out.lastTextAt = now;
         out.pieces += 1;
-        out.text += piece.text;
+        choice.text += piece.text;
         onToken(piece.text);
       }
-      if (piece.logprobs) (out.logprobs ??= []).push(...piece.logprobs);
-      if (piece.finishReason) [finished, out.finishReason] = [true, piece.finishReason];
+      if (piece.logprobs) (choice.logprobs ??= []).push(...piece.logprobs);
+      if (piece.finishReason) [finished, choice.finishReason] = [true, piece.finishReason];
       out.usage = piece.usage ?? out.usage;
       out.timings = piece.timings ?? out.timings;
     }

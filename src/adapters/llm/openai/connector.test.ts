@@ -86,6 +86,9 @@ describe('connect()', () => {
       concurrency: 4,
       logprobs: true,
       jsonSchema: true,
+      // The test server honours n; its default reply does not go on with the probe's words.
+      maxChoices: 16,
+      continuesAssistant: false,
     });
     const probe = server?.requests.find((r) => r.path === '/v1/chat/completions')?.body;
     expect(probe).toMatchObject({ model: 'test-model', max_tokens: 1, logprobs: true, top_logprobs: 1, stream: false });

@@ -1,10 +1,11 @@
 /**
  * Replies of an OpenAI-compatible server, validated at the boundary. Each parser returns typed data or
  * throws LlmError 'bad-response' naming the first field that does not fit; nothing a server sends reaches
- * the pipeline unchecked. The same shape serves a whole reply (`message`) and a streamed chunk (`delta`).
+ * the pipeline unchecked. The same shape serves a whole reply (`message`, every choice) and a streamed
+ * chunk (`delta`, one choice: streams are never asked for more).
  */
-import type { FinishReason, TokenLogprob, TopLogprob } from '../../../domain/llm.ts';
-import { ShapeError, asString, int, list, obj, str, type Obj } from '../../../lib/guard.ts';
+import type { ChatChoice, FinishReason, TokenLogprob, TopLogprob } from '../../../domain/llm.ts';
+import { ShapeError, asString, int, intOrNull, list, obj, str, type Obj } from '../../../lib/guard.ts';
 import { badResponse } from './httpErrors.ts';
 
 export type ServerUsage = { promptTokens: number; completionTokens: number };
@@ -20,26 +21,59 @@ export type Piece = {
   timings: ServerTimings | null;
 };
 
-/** A whole reply (`message`) or one streamed chunk (`delta`, where `choices` may be empty). */
-export function parsePiece(json: unknown, streamed: boolean): Piece {
+/** One streamed chunk (`delta`; `choices` may be empty, as in a usage-only chunk): its first choice. */
+export function parsePiece(json: unknown): Piece {
+  return guarded(() => {
+    const root = obj(json, 'chunk');
+    const choice = list(root, 'choices', 'chunk', obj)[0];
+    const { usage, timings } = extras(root, 'chunk');
+    if (!choice) return { text: '', logprobs: null, finishReason: null, usage, timings };
+    return { ...parseChoice(choice, 'chunk.choices[0]', 'delta'), usage, timings };
+  });
+}
+
+/** A completion as the server sent it: the finish reason is null when it did not say. */
+export type ReplyChoice = Omit<ChatChoice, 'finishReason'> & { finishReason: FinishReason | null };
+
+export type Reply = {
+  /** In the order of their `index` (in the order sent where a server gives none). */
+  choices: [ReplyChoice, ...ReplyChoice[]];
+  usage: ServerUsage | null;
+  timings: ServerTimings | null;
+};
+
+/** A whole reply (`message`): every choice it holds. */
+export function parseReply(json: unknown): Reply {
   return guarded(() => {
     const root = obj(json, 'reply');
-    const choices = list(root, 'choices', 'reply', obj);
-    const choice = choices[0];
-    if (!choice && !streamed) throw new ShapeError('reply.choices: empty');
-    const usage = root['usage'] == null ? null : parseUsage(obj(root['usage'], 'reply.usage'));
-    const timings = root['timings'] == null ? null : parseTimings(root['timings']);
-    if (!choice) return { text: '', logprobs: null, finishReason: null, usage, timings };
-    const path = 'reply.choices[0]';
-    const key = streamed ? 'delta' : 'message';
-    // Some servers leave `delta` out of a stream's last chunk (the one with finish_reason).
-    const message = streamed && choice[key] == null ? {} : obj(choice[key], `${path}.${key}`);
-    // content is null in a role-only chunk, or when a reasoning model has only thought so far.
-    const text = message['content'] == null ? '' : str(message, 'content', path);
-    const logprobs = choice['logprobs'] == null ? null : parseLogprobs(obj(choice['logprobs'], `${path}.logprobs`));
-    const finishReason = choice['finish_reason'] == null ? null : finish(str(choice, 'finish_reason', path));
-    return { text, logprobs, finishReason, usage, timings };
+    const choices = list(root, 'choices', 'reply', (value, path) => {
+      const choice = obj(value, path);
+      return { index: intOrNull(choice, 'index', path), ...parseChoice(choice, path, 'message') };
+    });
+    const [first, ...rest] = choices
+      .map((choice, at) => ({ ...choice, at }))
+      .sort((a, b) => (a.index ?? a.at) - (b.index ?? b.at))
+      .map(({ text, logprobs, finishReason }): ReplyChoice => ({ text, logprobs, finishReason }));
+    if (!first) throw new ShapeError('reply.choices: empty');
+    return { choices: [first, ...rest], ...extras(root, 'reply') };
   });
+}
+
+function parseChoice(choice: Obj, path: string, key: 'message' | 'delta'): ReplyChoice {
+  // Some servers leave `delta` out of a stream's last chunk (the one with finish_reason).
+  const message = key === 'delta' && choice[key] == null ? {} : obj(choice[key], `${path}.${key}`);
+  // content is null in a role-only chunk, or when a reasoning model has only thought so far.
+  const text = message['content'] == null ? '' : str(message, 'content', path);
+  const logprobs = choice['logprobs'] == null ? null : parseLogprobs(obj(choice['logprobs'], `${path}.logprobs`));
+  const finishReason = choice['finish_reason'] == null ? null : finish(str(choice, 'finish_reason', path));
+  return { text, logprobs, finishReason };
+}
+
+function extras(root: Obj, path: string): Pick<Piece, 'usage' | 'timings'> {
+  return {
+    usage: root['usage'] == null ? null : parseUsage(obj(root['usage'], `${path}.usage`)),
+    timings: root['timings'] == null ? null : parseTimings(root['timings']),
+  };
 }
 
 /** The ids of `GET /models` (`{data: [{id}]}`), without repeats, in the server's order. */

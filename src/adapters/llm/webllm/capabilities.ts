@@ -1,8 +1,9 @@
 /**
  * Whether this browser's WebGPU can run web-llm, decided from plain facts (gpuProbe.ts gathers them) so
  * every branch is tested in Node. We check before loading because web-llm checks late: it downloads the
- * model's config and library first, and only then asks for an adapter (DESIGN: without a network it fails
- * with "Failed to fetch" before it ever looks at the GPU). Order of checks, first failure wins:
+ * model's config and library first, and only then asks for an adapter (docs/llm.md, "Before loading":
+ * without a network it fails with "Failed to fetch" before it ever looks at the GPU). Order of checks, first
+ * failure wins:
  * no navigator.gpu → no adapter → limits below what web-llm's runtime requests → (ok) with a warning for a
  * software (fallback) adapter, which works but is far too slow for real use.
  * Every problem says what the user can do, and the way out that needs no GPU (an OpenAI-compatible server).

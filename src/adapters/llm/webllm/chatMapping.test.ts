@@ -31,6 +31,26 @@ describe('toEngineRequest', () => {
       expect(() => toEngineRequest({ messages: [], topLogprobs }, false)).toThrow(/1 to 5/);
     }
   });
+
+  it('asks for n only when it is more than 1', () => {
+    const request = { messages: [{ role: 'user' as const, content: 'u' }] };
+    expect(toEngineRequest(request, false, 4)).toMatchObject({ n: 4, stream: false });
+    expect(toEngineRequest(request, false, 1)).not.toHaveProperty('n');
+    expect(toEngineRequest(request, false)).not.toHaveProperty('n');
+  });
+
+  it('refuses a trailing assistant message as unsupported (web-llm wants the user’s last)', () => {
+    const prefilled = {
+      messages: [
+        { role: 'user' as const, content: 'Describe this code.' },
+        { role: 'assistant' as const, content: 'Write a python function' },
+      ],
+    };
+    expect(() => toEngineRequest(prefilled, false)).toThrow(expect.objectContaining({ code: 'unsupported' }));
+    // An assistant turn earlier in the conversation is an ordinary message.
+    const earlier = { messages: [...prefilled.messages, { role: 'user' as const, content: 'Again.' }] };
+    expect(toEngineRequest(earlier, false).messages).toEqual(earlier.messages);
+  });
 });
 
 describe('parseCompletion', () => {
@@ -52,19 +72,40 @@ describe('parseCompletion', () => {
       ),
     );
     expect(result).toEqual({
-      text: '',
-      finishReason: 'other',
-      logprobs: [{ token: 'a', logprob: -1, top: [{ token: 'b', logprob: -Infinity }] }],
+      choices: [
+        {
+          text: '',
+          finishReason: 'other',
+          logprobs: [{ token: 'a', logprob: -1, top: [{ token: 'b', logprob: -Infinity }] }],
+        },
+      ],
       usage: { promptTokens: 3, completionTokens: 0, prefillTokensPerSecond: 10, decodeTokensPerSecond: null },
     });
   });
 
   it('an interrupted generation says abort; a reply without usage counts nothing', () => {
     expect(parseCompletion(reply({ finish_reason: 'abort', message: { content: 'par' } }))).toMatchObject({
-      text: 'par',
-      finishReason: 'abort',
+      choices: [{ text: 'par', finishReason: 'abort' }],
       usage: { promptTokens: 0, prefillTokensPerSecond: null },
     });
+  });
+
+  it('reads every choice of an n > 1 reply, in order, with its own logprobs', () => {
+    const choice = (content: string, finish: string, token: string) => ({
+      finish_reason: finish,
+      message: { role: 'assistant', content },
+      logprobs: { content: [{ token, logprob: -0.5, top_logprobs: [] }] },
+    });
+    const result = parseCompletion({
+      choices: [choice('Write a', 'stop', 'Write'), choice('Create a', 'length', 'Create'), choice('', 'abort', 'x')],
+      usage: { prompt_tokens: 90, completion_tokens: 6 },
+    });
+    expect(result.choices.map((c) => [c.text, c.finishReason, c.logprobs?.[0]?.token])).toEqual([
+      ['Write a', 'stop', 'Write'],
+      ['Create a', 'length', 'Create'],
+      ['', 'abort', 'x'],
+    ]);
+    expect(result.usage).toMatchObject({ promptTokens: 90, completionTokens: 6 });
   });
 
   it('names the field of a reply that does not fit', () => {
@@ -72,6 +113,9 @@ describe('parseCompletion', () => {
     expect(() =>
       parseCompletion(reply({ message: { content: 'x' }, logprobs: { content: [{ token: 1, top_logprobs: [] }] } })),
     ).toThrow(/logprobs.content\[0\].token: not a string/);
+    expect(() => parseCompletion({ choices: [{ message: { content: 'x' } }, { message: { content: 2 } }] })).toThrow(
+      /reply.choices\[1\].message.content: not a string/,
+    );
   });
 });
 
@@ -94,9 +138,7 @@ describe('StreamCollector', () => {
     ];
     expect(chunks.map((c) => collector.add(c))).toEqual(['', 'Write a ', 'python function', '', '']);
     expect(collector.result()).toEqual({
-      text: 'Write a python function',
-      logprobs: null,
-      finishReason: 'length',
+      choices: [{ text: 'Write a python function', logprobs: null, finishReason: 'length' }],
       usage: { promptTokens: 40, completionTokens: 2, prefillTokensPerSecond: 900, decodeTokensPerSecond: 60 },
     });
   });

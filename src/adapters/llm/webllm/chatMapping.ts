@@ -3,22 +3,34 @@
  * Replies are untyped data for us (they cross a worker that runs model code paths we do not control):
  * every field read is checked, and a reply that does not fit is an LlmError('bad-response').
  *
- * web-llm 0.2.86 facts this relies on (DESIGN): structured output only through
- * `{type: "json_object", schema: "<schema as a string>"}` (`{type: "json_schema"}` is silently ignored);
- * top_logprobs 0–5 and only with logprobs; usage.extra carries prefill/decode tokens per second; an
- * interrupted generation ends with finish_reason "abort".
+ * web-llm 0.2.86 facts this relies on (docs/llm.md, "web-llm"; read in its source, lib/index.js): structured
+ * output only through `{type: "json_object", schema: "<schema as a string>"}` (`{type: "json_schema"}` is
+ * silently ignored); top_logprobs 0–5 and only with logprobs; usage.extra carries prefill/decode tokens per
+ * second; an interrupted generation ends with finish_reason "abort"; `n` > 1 is refused with `stream: true`
+ * (StreamingCountError), and without it the choices are generated one after another, each reading the
+ * prompt again; the last message must be the user's or a tool's (MessageOrderError), so a trailing
+ * assistant message cannot be continued.
  */
 import type { ChatCompletionRequest, ChatCompletionRequestBase } from '@mlc-ai/web-llm';
 import {
   LlmError,
+  isPrefill,
+  type ChatChoice,
   type ChatRequest,
-  type ChatResult,
+  type ChatUsage,
   type FinishReason,
   type TokenLogprob,
 } from '../../../domain/llm.ts';
 import { ShapeError, obj, type Obj } from '../../../lib/guard.ts';
 
-export function toEngineRequest(request: ChatRequest, stream: boolean): ChatCompletionRequest {
+/** `n`: completions to ask for, already checked and capped by the client (1 whenever `stream`). */
+export function toEngineRequest(request: ChatRequest, stream: boolean, n = 1): ChatCompletionRequest {
+  if (isPrefill(request))
+    throw new LlmError(
+      'unsupported',
+      'The in-browser engine cannot continue a started answer (its last message must be the user’s).',
+      'Put the start of the answer into the question instead, or use a server that continues it.',
+    );
   const top = request.topLogprobs;
   if (top !== undefined && !(Number.isInteger(top) && top >= 1 && top <= 5)) {
     throw new LlmError(
@@ -38,6 +50,7 @@ export function toEngineRequest(request: ChatRequest, stream: boolean): ChatComp
       seed: request.seed,
       repetition_penalty: request.repetitionPenalty,
     }),
+    ...(n > 1 ? { n } : {}),
     ...(top !== undefined ? { logprobs: true, top_logprobs: top } : {}),
     ...(request.jsonSchema
       ? { response_format: { type: 'json_object', schema: JSON.stringify(request.jsonSchema) } }
@@ -46,36 +59,43 @@ export function toEngineRequest(request: ChatRequest, stream: boolean): ChatComp
   return stream ? { ...base, stream: true, stream_options: { include_usage: true } } : { ...base, stream: false };
 }
 
-/** What a reply says about how generation ended; 'abort' is an interrupt (the client turns it into AbortError). */
+/** Only the fields that are set (see toEngineRequest). */
 function defined<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** What a reply says about how generation ended; 'abort' is an interrupt (the client turns it into AbortError). */
 export type EngineFinish = FinishReason | 'abort';
 
-export type EngineResult = Omit<ChatResult, 'finishReason'> & { finishReason: EngineFinish };
+export type EngineChoice = Omit<ChatChoice, 'finishReason'> & { finishReason: EngineFinish };
+
+/** Every choice, in order (at least one), and the usage of the whole request (all choices together). */
+export type EngineResult = { choices: [EngineChoice, ...EngineChoice[]]; usage: ChatUsage };
 
 export function parseCompletion(reply: unknown): EngineResult {
   return guarded(() => {
-    const choice = firstChoice(obj(reply, 'reply'));
-    const message = obj(choice['message'], 'reply.choices[0].message');
-    const content = message['content'];
-    if (content !== null && content !== undefined && typeof content !== 'string')
-      throw new ShapeError('reply.choices[0].message.content: not a string');
-    return {
-      text: content ?? '',
-      logprobs: logprobsOf(choice, 'reply.choices[0]'),
-      finishReason: finishOf(choice['finish_reason']),
-      usage: usageOf(obj(reply, 'reply')['usage']),
-    };
+    const root = obj(reply, 'reply');
+    const choices = root['choices'];
+    if (!Array.isArray(choices) || choices.length === 0) throw new ShapeError('reply.choices: empty');
+    const rest = choices.slice(1).map((value: unknown, i) => choiceOf(value, `reply.choices[${i + 1}]`));
+    return { choices: [choiceOf(choices[0], 'reply.choices[0]'), ...rest], usage: usageOf(root['usage']) };
   });
+}
+
+function choiceOf(value: unknown, path: string): EngineChoice {
+  const choice = obj(value, path);
+  const message = obj(choice['message'], `${path}.message`);
+  const content = message['content'];
+  if (content !== null && content !== undefined && typeof content !== 'string')
+    throw new ShapeError(`${path}.message.content: not a string`);
+  return { text: content ?? '', logprobs: logprobsOf(choice, path), finishReason: finishOf(choice['finish_reason']) };
 }
 
 /** Collects a stream of chunks (deltas, then a final chunk with finish_reason, then one with usage). */
 export class StreamCollector {
   #text = '';
   #finish: EngineFinish | null = null;
-  #usage: ChatResult['usage'] = usageOf(undefined);
+  #usage: ChatUsage = usageOf(undefined);
 
   /** Returns the new text of this chunk ('' when none). */
   add(chunk: unknown): string {
@@ -96,14 +116,11 @@ export class StreamCollector {
   }
 
   result(): EngineResult {
-    return { text: this.#text, logprobs: null, finishReason: this.#finish ?? 'other', usage: this.#usage };
+    return {
+      choices: [{ text: this.#text, logprobs: null, finishReason: this.#finish ?? 'other' }],
+      usage: this.#usage,
+    };
   }
-}
-
-function firstChoice(reply: Obj): Obj {
-  const choices = reply['choices'];
-  if (!Array.isArray(choices) || choices.length === 0) throw new ShapeError('reply.choices: empty');
-  return obj(choices[0], 'reply.choices[0]');
 }
 
 function finishOf(value: unknown): EngineFinish {
@@ -135,7 +152,7 @@ function tokenOf(e: Obj, at: string): { token: string; logprob: number } {
   return { token, logprob };
 }
 
-function usageOf(value: unknown): ChatResult['usage'] {
+function usageOf(value: unknown): ChatUsage {
   const u = value !== null && typeof value === 'object' ? (value as Obj) : {};
   const extra = u['extra'] !== null && typeof u['extra'] === 'object' ? (u['extra'] as Obj) : {};
   return {

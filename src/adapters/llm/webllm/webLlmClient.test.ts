@@ -8,12 +8,15 @@ import { WebLlmClient } from './webLlmClient.ts';
  * A stand-in for web-llm's engine behind EnginePort. It behaves as web-llm 0.2.86
  * does where the client depends on it: one generation at a time, an interrupt flag that a generation RESETS
  * when it starts (so an interrupt sent just before is lost), "abort" as the finish reason of an interrupted
- * generation, errors as "Name: message" strings, and a reload after which the model is loaded again.
+ * generation, `n` choices generated one after another (an interrupt leaves the later ones empty), errors
+ * as "Name: message" strings, and a reload after which the model is loaded again.
  */
 
 type Script = {
   /** Text pieces, one per decode step. */
   pieces?: string[];
+  /** With `n` > 1: each choice's pieces (choice i takes `choices[i]`); else every choice takes `pieces`. */
+  choices?: string[][];
   /** Rejects with this (a string, as across the worker) instead of answering. */
   fail?: string;
   /** After this failure web-llm has unloaded the model (a device loss). */
@@ -23,6 +26,8 @@ type Script = {
   stepMs?: number;
   /** A reply that is not web-llm's shape. */
   raw?: unknown;
+  /** Called when the generation has begun and waits for the model's lock (before it resets the interrupt flag). */
+  whileWaiting?: () => void;
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,40 +42,49 @@ class FakeEngine implements EnginePort {
   closed = false;
   running = 0;
   maxRunning = 0;
+  /** Generations running when each request arrived, in arrival order. */
+  busyOnArrival: number[] = [];
+  /** How each generation ended, in order: its finish reason and how many pieces it made. */
+  finished: { finish: string; pieces: number }[] = [];
   #flag = false;
   #death: ((error: Error) => void) | null = null;
 
   async create(request: ChatCompletionRequest): Promise<unknown> {
     this.requests.push(request);
+    this.busyOnArrival.push(this.running);
     const script = this.scripts.shift() ?? { pieces: ['ok'] };
     if (script.raw !== undefined) return script.raw;
     if (!this.isLoaded) throw 'ModelNotLoadedError: Model not loaded before trying to complete ChatCompletionRequest.';
     if (request.stream) return this.#chunks(request, script);
-    const { text, finish } = await this.#generate(script);
+    const generated: { text: string; finish: string }[] = [];
+    for (let i = 0; i < (request.n ?? 1); i++) {
+      // As web-llm: once interrupted, the later choices are not generated.
+      const interrupted = generated.at(-1)?.finish === 'abort';
+      const pieces = script.choices?.[i] ?? script.pieces;
+      generated.push(interrupted ? { text: '', finish: 'abort' } : await this.#generate({ ...script, pieces }));
+    }
     return {
-      choices: [
-        {
-          index: 0,
-          finish_reason: finish,
-          message: { role: 'assistant', content: text },
-          logprobs: request.logprobs
-            ? {
-                content: [
-                  {
-                    token: 'Yes',
-                    logprob: -0.1,
-                    bytes: [89],
-                    top_logprobs: [
-                      { token: 'Yes', logprob: -0.1, bytes: [] },
-                      { token: 'No', logprob: -2.4, bytes: [] },
-                    ],
-                  },
-                ],
-              }
-            : null,
-        },
-      ],
-      usage: usage(text),
+      choices: generated.map(({ text, finish }, index) => ({
+        index,
+        finish_reason: finish,
+        message: { role: 'assistant', content: text },
+        logprobs: request.logprobs
+          ? {
+              content: [
+                {
+                  token: 'Yes',
+                  logprob: -0.1,
+                  bytes: [89],
+                  top_logprobs: [
+                    { token: 'Yes', logprob: -0.1, bytes: [] },
+                    { token: 'No', logprob: -2.4, bytes: [] },
+                  ],
+                },
+              ],
+            }
+          : null,
+      })),
+      usage: usage(generated.map((g) => g.text).join('')),
     };
   }
 
@@ -91,6 +105,7 @@ class FakeEngine implements EnginePort {
     this.running++;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
+      script.whileWaiting?.();
       await sleep(script.startMs ?? 0);
       this.#flag = false; // as web-llm does when a generation takes the lock
       if (script.fail) {
@@ -98,13 +113,17 @@ class FakeEngine implements EnginePort {
         throw script.fail;
       }
       const pieces: string[] = [];
+      const end = (finish: string) => {
+        this.finished.push({ finish, pieces: pieces.length });
+        return { text: pieces.join(''), finish, pieces };
+      };
       for (const piece of script.pieces ?? []) {
-        if (this.#flag) return { text: pieces.join(''), finish: 'abort', pieces };
+        if (this.#flag) return end('abort');
         await sleep(script.stepMs ?? 0);
         pieces.push(piece);
         onPiece?.(piece);
       }
-      return { text: pieces.join(''), finish: 'stop', pieces };
+      return end('stop');
     } finally {
       this.running--;
     }
@@ -166,6 +185,9 @@ describe('WebLlmClient: requests and replies', () => {
       concurrency: 1,
       logprobs: true,
       jsonSchema: true,
+      // web-llm generates n choices one after another; it cannot continue an assistant message.
+      maxChoices: 16,
+      continuesAssistant: false,
     });
   });
 
@@ -199,6 +221,7 @@ describe('WebLlmClient: requests and replies', () => {
       text: '{"a":1}',
       logprobs: null,
       finishReason: 'stop',
+      choices: [{ text: '{"a":1}', logprobs: null, finishReason: 'stop' }],
       usage: { promptTokens: 12, completionTokens: 7, prefillTokensPerSecond: 480.5, decodeTokensPerSecond: 35.25 },
     });
   });
@@ -255,6 +278,69 @@ describe('WebLlmClient: requests and replies', () => {
   });
 });
 
+describe('WebLlmClient: several completions, and a started answer', () => {
+  it('asks web-llm for n without streaming and returns every choice, the first also at the top', async () => {
+    const { engine, client } = setup();
+    engine.scripts = [
+      {
+        choices: [
+          ['Write a ', 'function'],
+          ['Create a ', 'class'],
+          ['Build ', 'it'],
+        ],
+      },
+    ];
+    const result = await client.chat(ask('Describe it.', { n: 3, temperature: 0.8, seed: 3 }));
+    expect(engine.requests[0]).toMatchObject({ n: 3, temperature: 0.8, seed: 3, stream: false });
+    expect(result.choices.map((c) => c.text)).toEqual(['Write a function', 'Create a class', 'Build it']);
+    expect(result).toMatchObject({ text: 'Write a function', finishReason: 'stop' });
+    expect(result.usage.completionTokens).toBe('Write a functionCreate a classBuild it'.length);
+  });
+
+  it('caps n at maxChoices, and sends none for one', async () => {
+    const { engine, client } = setup();
+    const result = await client.chat(ask('x', { n: 40 }));
+    await client.chat(ask('y', { n: 1 }));
+    expect(result.choices).toHaveLength(16);
+    expect(engine.requests.map((r) => r.n)).toEqual([16, undefined]);
+  });
+
+  it('refuses n > 1 with onToken (bad-request) and a trailing assistant message (unsupported), sending nothing', async () => {
+    const { engine, client } = setup();
+    await expect(client.chat(ask('x', { n: 2 }), { onToken: () => undefined })).rejects.toMatchObject({
+      name: 'LlmError',
+      code: 'bad-request',
+    });
+    await expect(client.chat(ask('x', { n: 0 }))).rejects.toMatchObject({ code: 'bad-request' });
+    const prefilled: ChatRequest = {
+      messages: [
+        { role: 'user', content: 'Describe this code.' },
+        { role: 'assistant', content: 'Write a python function' },
+      ],
+    };
+    await expect(client.chat(prefilled)).rejects.toMatchObject({ name: 'LlmError', code: 'unsupported' });
+    expect(engine.requests).toEqual([]);
+  });
+
+  it('cancelling an n > 1 request stops every choice; the next request waits for the engine', async () => {
+    const { engine, client } = setup();
+    const abort = new AbortController();
+    const long = Array(100).fill('x');
+    engine.scripts = [{ choices: [['a'], long, long], stepMs: 5 }, { pieces: ['next'] }];
+    const running = client.chat(ask('three', { n: 3 }), { signal: abort.signal });
+    const next = client.chat(ask('next'));
+    // Abort while the second choice generates.
+    await expect.poll(() => engine.finished.length).toBe(1);
+    abort.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await next).text).toBe('next');
+    // Choice 0, then choice 1 interrupted (choice 2 never starts), then the next request.
+    expect(engine.finished.map((f) => f.finish)).toEqual(['stop', 'abort', 'stop']);
+    expect(engine.finished[1]!.pieces).toBeLessThan(100);
+    expect(engine.busyOnArrival).toEqual([0, 0]);
+  });
+});
+
 describe('WebLlmClient: one at a time, and cancelling', () => {
   it('runs requests one after another, in order', async () => {
     const { engine, client } = setup();
@@ -278,20 +364,24 @@ describe('WebLlmClient: one at a time, and cancelling', () => {
 
   it('the running call rejects at once; the interrupt is re-sent until the engine stops; the next waits for that', async () => {
     const { engine, client } = setup();
-    // The generation starts 30 ms after the call (waiting for the lock) and resets the interrupt flag then.
-    engine.scripts = [{ pieces: Array(200).fill('x'), startMs: 30, stepMs: 5 }, { pieces: ['next'] }];
     const abort = new AbortController();
+    // Cancelled while the generation waits for the model's lock: the flag reset that follows loses that
+    // first interrupt, so only a re-sent one can stop it.
+    const long = { pieces: Array(200).fill('x'), startMs: 30, stepMs: 5, whileWaiting: () => abort.abort() };
+    engine.scripts = [long, { pieces: ['next'] }];
     const pieces: string[] = [];
     const running = client.chat(ask('long'), { signal: abort.signal, onToken: (p) => pieces.push(p) });
     const next = client.chat(ask('next'));
-    setTimeout(() => abort.abort(), 5);
-    const started = Date.now();
-    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
-    expect(Date.now() - started).toBeLessThan(25);
+    // "At once": the call has settled while the engine is still busy with it.
+    const endedWhenRejected = running.catch((error: unknown) => ({ error, ended: engine.finished.length }));
+    expect(await endedWhenRejected).toEqual({ error: expect.objectContaining({ name: 'AbortError' }), ended: 0 });
     expect((await next).text).toBe('next');
     expect(engine.interrupts).toBeGreaterThan(1);
-    expect(pieces.length).toBeLessThan(200);
-    expect(engine.maxRunning).toBe(1);
+    // The engine stopped the long generation early, and took the next request only after that.
+    expect(engine.finished[0]).toEqual({ finish: 'abort', pieces: expect.any(Number) });
+    expect(engine.finished[0]!.pieces).toBeLessThan(200);
+    expect(engine.busyOnArrival).toEqual([0, 0]);
+    expect(pieces).toEqual([]);
   });
 
   it('a signal shared by many calls keeps no listener once they are done', async () => {

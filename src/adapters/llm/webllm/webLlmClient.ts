@@ -11,16 +11,27 @@
  * Streaming is used only when the caller listens (onToken) and asked for no log-probabilities: web-llm's
  * stream carries each token's log-probability in the chunk that shows its text and skips chunks that end
  * in half a character, so logprobs are read from the whole reply instead.
+ * `n` > 1 goes whole (web-llm refuses it with a stream), so with onToken it is refused ('bad-request', as
+ * by every engine); a trailing assistant message is refused ('unsupported': web-llm's last message must be
+ * the user's). Both before the call is queued.
  */
 import type { LlmClient } from '../../../core/ports.ts';
-import type { ChatOptions, ChatRequest, ChatResult, LlmCapabilities } from '../../../domain/llm.ts';
-import { LlmError, isLlmError } from '../../../domain/llm.ts';
-import { StreamCollector, parseCompletion, toEngineRequest, type EngineResult } from './chatMapping.ts';
+import type { ChatChoice, ChatOptions, ChatRequest, ChatResult, LlmCapabilities } from '../../../domain/llm.ts';
+import { LlmError, chatResult, choicesToAsk, isLlmError } from '../../../domain/llm.ts';
+import {
+  StreamCollector,
+  parseCompletion,
+  toEngineRequest,
+  type EngineChoice,
+  type EngineResult,
+} from './chatMapping.ts';
 import type { EnginePort } from './enginePort.ts';
 import { toLlmError } from './errors.ts';
 
 type Job = {
   request: ChatRequest;
+  /** Completions to ask for. */
+  n: number;
   options: ChatOptions;
   settled: boolean;
   resolve(result: ChatResult): void;
@@ -32,6 +43,12 @@ type Job = {
 
 /** web-llm resets its interrupt flag when a request takes the model's lock, so one sent just before is lost. */
 const INTERRUPT_EVERY_MS = 100;
+
+/**
+ * web-llm sets no limit on `n`; this one bounds how long one request holds the engine (its choices are
+ * generated one after another). Inverse-Instruct asks K per function: 5 by default, 10 in the paper.
+ */
+export const WEBLLM_MAX_CHOICES = 16;
 
 export class WebLlmClient implements LlmClient {
   readonly capabilities: LlmCapabilities;
@@ -45,7 +62,18 @@ export class WebLlmClient implements LlmClient {
     private readonly engine: EnginePort,
     modelId: string,
   ) {
-    this.capabilities = { engine: 'webllm', model: modelId, concurrency: 1, logprobs: true, jsonSchema: true };
+    this.capabilities = {
+      engine: 'webllm',
+      model: modelId,
+      concurrency: 1,
+      logprobs: true,
+      jsonSchema: true,
+      maxChoices: WEBLLM_MAX_CHOICES,
+      // Its choices are generated one after another and each reads the prompt again (web-llm resets the
+      // KV cache when the conversation changes): n saves queueing and round trips, not prefill.
+      choicesShareThePrompt: false,
+      continuesAssistant: false,
+    };
     engine.onDeath((error) => {
       this.#broken = toLlmError(error, 'chat');
       for (const job of [...this.#queue.splice(0), ...(this.#running ? [this.#running] : [])]) fail(job, this.#broken);
@@ -56,13 +84,16 @@ export class WebLlmClient implements LlmClient {
     if (this.#disposed) return Promise.reject(notLoaded());
     if (this.#broken) return Promise.reject(this.#broken);
     if (options.signal?.aborted) return Promise.reject(abortError());
+    let n: number;
     try {
-      toEngineRequest(request, false); // refuse what web-llm cannot do before queueing it
+      // Refuse what web-llm cannot do before queueing it.
+      n = choicesToAsk(request, this.capabilities.maxChoices, options.onToken !== undefined);
+      toEngineRequest(request, false, n);
     } catch (error) {
       return Promise.reject(error);
     }
     return new Promise<ChatResult>((resolve, reject) => {
-      const job: Job = { request, options, settled: false, resolve, reject };
+      const job: Job = { request, n, options, settled: false, resolve, reject };
       const onAbort = () => {
         if (job.settled) return;
         this.#queue = this.#queue.filter((j) => j !== job);
@@ -111,10 +142,12 @@ export class WebLlmClient implements LlmClient {
       const { onToken } = job.options;
       const streaming = onToken !== undefined && job.request.topLogprobs === undefined;
       const result = streaming ? await this.#stream(job, onToken) : await this.#complete(job);
-      const finishReason = result.finishReason;
-      if (finishReason === 'abort') return fail(job, abortError());
-      if (!streaming && onToken && result.text !== '') deliver(job, onToken, result.text);
-      settle(job, () => job.resolve({ ...result, finishReason }));
+      // One interrupt stops every choice of the request (web-llm leaves the later ones empty).
+      if (result.choices.some((choice) => choice.finishReason === 'abort')) return fail(job, abortError());
+      const [head, ...tail] = result.choices;
+      const [first, rest] = [finished(head), tail.map(finished)];
+      if (!streaming && onToken && first.text !== '') deliver(job, onToken, first.text);
+      settle(job, () => job.resolve(chatResult([first, ...rest], result.usage)));
     } catch (raw) {
       const error = toLlmError(raw, 'chat');
       if (isLlmError(error) && (await this.#deviceLost(error))) {
@@ -128,7 +161,7 @@ export class WebLlmClient implements LlmClient {
   }
 
   async #complete(job: Job): Promise<EngineResult> {
-    return parseCompletion(await this.engine.create(toEngineRequest(job.request, false)));
+    return parseCompletion(await this.engine.create(toEngineRequest(job.request, false, job.n)));
   }
 
   async #stream(job: Job, onToken: (delta: string) => void): Promise<EngineResult> {
@@ -188,6 +221,11 @@ function settle(job: Job, action: () => void): void {
 
 function fail(job: Job, error: unknown): void {
   settle(job, () => job.reject(error));
+}
+
+/** A choice that was not interrupted (the caller checked). */
+function finished(choice: EngineChoice): ChatChoice {
+  return { ...choice, finishReason: choice.finishReason === 'abort' ? 'other' : choice.finishReason };
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

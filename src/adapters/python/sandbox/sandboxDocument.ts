@@ -1,7 +1,8 @@
 /**
- * The sandbox's document. Containment comes from two things together (DESIGN, measured against 41 escape
- * attempts): the iframe's `sandbox="allow-scripts"` without allow-same-origin gives it an opaque origin,
- * so the app's IndexedDB, Cache Storage and localStorage are out of reach; and this Content-Security-Policy,
+ * The sandbox's document. Containment comes from two things together (docs/sandbox.md, "What stops what",
+ * measured by the red-team suite's escape attempts): the iframe's `sandbox="allow-scripts"` without
+ * allow-same-origin gives it an opaque origin, so the app's IndexedDB, Cache Storage and localStorage are
+ * out of reach; and this Content-Security-Policy,
  * which names no URL at all, so nothing inside can open a connection (fetch, XHR, WebSocket, beacons) or
  * load a script other than the supervisor (by hash) and the blob: workers it makes. Either alone leaks.
  */
