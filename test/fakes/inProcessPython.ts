@@ -4,7 +4,18 @@
  * sandbox, is tested in Chromium. Outcomes are mapped exactly as the pool maps them (adapters/python/settle).
  */
 import type { PythonPort } from '../../src/core/ports.ts';
-import { toCallResult, toExtractReply, toRunOutcome } from '../../src/adapters/python/settle.ts';
+import { toCasesResult, toMutateResult } from '../../src/adapters/python/settle.ts';
+import type { CasesJob, CasesResult, MutateJob, MutateResult } from '../../src/domain/cases.ts';
+import type { EntryInfo, Mutant, MutantRuns, MutantsJob } from '../../src/domain/pipeline.ts';
+import {
+  toCallResult,
+  toEntryInfo,
+  toMutantRuns,
+  toMutants,
+  toExtractReply,
+  toRunOutcome,
+  toRuntime,
+} from '../../src/adapters/python/settle.ts';
 import type { ExtractReply, ExtractRequest } from '../../src/domain/extract.ts';
 import type { CallJob, CallResult } from '../../src/domain/run.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../../src/domain/verify.ts';
@@ -31,6 +42,30 @@ export class InProcessPython implements PythonPort {
 
   async runCall(job: CallJob, limitMs: number, signal?: AbortSignal): Promise<CallResult> {
     return toCallResult(await this.#call(() => this.runner.runCall(job), signal), limitMs);
+  }
+
+  async runCases(job: CasesJob, limitMs: number, signal?: AbortSignal): Promise<CasesResult> {
+    return toCasesResult(await this.#call(() => this.runner.runCases(job), signal), limitMs, job.cases.length);
+  }
+
+  async mutateCases(job: MutateJob, signal?: AbortSignal): Promise<MutateResult> {
+    return toMutateResult(await this.#call(() => this.runner.mutateCases(job), signal), 60_000);
+  }
+
+  async describeEntry(program: string, entryPoint: string, signal?: AbortSignal): Promise<EntryInfo> {
+    return toEntryInfo(await this.#call(() => this.runner.describeEntry({ program, entryPoint }), signal));
+  }
+
+  async mutants(program: string, entryPoint: string, limit: number, signal?: AbortSignal): Promise<Mutant[]> {
+    return toMutants(await this.#call(() => this.runner.mutants({ program, entryPoint, limit }), signal));
+  }
+
+  async runMutants(job: MutantsJob, limitMs: number, signal?: AbortSignal): Promise<MutantRuns> {
+    return toMutantRuns(await this.#call(() => this.runner.runMutants(job), signal), limitMs, job);
+  }
+
+  async runtime(signal?: AbortSignal): Promise<string> {
+    return toRuntime(await this.#call(() => this.runner.runtime(), signal));
   }
 
   dispose(): void {}

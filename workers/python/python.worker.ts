@@ -7,7 +7,9 @@
 import * as Comlink from 'comlink';
 import { loadPyodide } from 'pyodide';
 import type { ExtractRequest } from '../../src/domain/extract.ts';
+import type { CasesJob, MutateJob } from '../../src/domain/cases.ts';
 import type { CallJob } from '../../src/domain/run.ts';
+import type { MutantsJob } from '../../src/domain/pipeline.ts';
 import type { DoctestJob, TestsJob } from '../../src/domain/verify.ts';
 import { installHarness, PYTHON_ENV, type Runner, type Settled } from './runner.ts';
 import type { WorkerStart } from './protocol.ts';
@@ -67,6 +69,12 @@ function serve(start: WorkerStart): void {
     runDoctest: (job: DoctestJob): Settled => ready().runDoctest(job),
     runTests: (job: TestsJob): Settled => ready().runTests(job),
     runCall: (job: CallJob): Settled => ready().runCall(job),
+    runCases: (job: CasesJob): Settled => ready().runCases(job),
+    mutateCases: (job: MutateJob): Settled => ready().mutateCases(job),
+    runtime: (): Settled => ready().runtime(),
+    describeEntry: (job: { program: string; entryPoint: string }): Settled => ready().describeEntry(job),
+    mutants: (job: { program: string; entryPoint: string; limit: number }): Settled => ready().mutants(job),
+    runMutants: (job: MutantsJob): Settled => ready().runMutants(job),
   };
   Comlink.expose(api, start.port);
 }
@@ -77,6 +85,12 @@ export type PythonWorkerApi = {
   runDoctest(job: DoctestJob): Settled;
   runTests(job: TestsJob): Settled;
   runCall(job: CallJob): Settled;
+  runCases(job: CasesJob): Settled;
+  mutateCases(job: MutateJob): Settled;
+  runtime(): Settled;
+  describeEntry(job: { program: string; entryPoint: string }): Settled;
+  mutants(job: { program: string; entryPoint: string; limit: number }): Settled;
+  runMutants(job: MutantsJob): Settled;
 };
 
 // The supervisor's first (and only) message starts the worker; anything later is ignored.

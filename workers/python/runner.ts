@@ -6,14 +6,16 @@
  */
 import type { PyodideAPI } from 'pyodide';
 import type { ExtractRequest } from '../../src/domain/extract.ts';
+import type { CasesJob, MutateJob } from '../../src/domain/cases.ts';
 import type { CallJob } from '../../src/domain/run.ts';
+import type { MutantsJob } from '../../src/domain/pipeline.ts';
 import type { DoctestJob, TestsJob } from '../../src/domain/verify.ts';
 
 /** Every module of the harness, as text, installed into the interpreter's file system. */
 const HARNESS = import.meta.glob<string>('./harness/*.py', { query: '?raw', import: 'default', eager: true });
 const HARNESS_DIR = '/semiverse';
 
-/** Environment every interpreter starts with: repeatable hash() and set order (DESIGN, determinism). */
+/** Environment every interpreter starts with: repeatable hash() and set order (docs/sandbox.md, "Determinism"). */
 export const PYTHON_ENV = { PYTHONHASHSEED: '0', PYTHONDONTWRITEBYTECODE: '1' };
 
 /**
@@ -32,6 +34,15 @@ export type Runner = {
   runDoctest(job: DoctestJob): Settled;
   runTests(job: TestsJob): Settled;
   runCall(job: CallJob): Settled;
+  /** A program, then its entry point on many argument sets (parseCasesReply reads the reply). */
+  runCases(job: CasesJob): Settled;
+  /** New argument sets by type-aware mutation (parseMutateReply reads the reply). */
+  mutateCases(job: MutateJob): Settled;
+  /** Which Python this is: `{ python: "CPython 3.14.2", host: "Pyodide 314.0.7" }`. */
+  runtime(): Settled;
+  describeEntry(job: { program: string; entryPoint: string }): Settled;
+  mutants(job: { program: string; entryPoint: string; limit: number }): Settled;
+  runMutants(job: MutantsJob): Settled;
 };
 
 type PyCallable = (request: string) => string;
@@ -57,6 +68,12 @@ export function installHarness(py: PyodideAPI): Runner {
     runDoctest: (job) => call('run_doctest', job),
     runTests: (job) => call('run_tests', job),
     runCall: (job) => call('run_call', job),
+    runCases: (job) => call('run_cases', job),
+    mutateCases: (job) => call('mutate_cases', job),
+    runtime: () => call('runtime', {}),
+    describeEntry: (job) => call('describe_entry', job),
+    mutants: (job) => call('mutants', job),
+    runMutants: (job) => call('run_mutants', job),
   };
 }
 

@@ -8,15 +8,30 @@
  *   the pool then fails every waiting and later call with that error instead of respawning in a loop.
  */
 import type { PythonPort } from '../../core/ports.ts';
+import type { CasesJob, CasesResult, MutateJob, MutateResult } from '../../domain/cases.ts';
 import type { ExtractReply, ExtractRequest } from '../../domain/extract.ts';
 import type { CallJob, CallResult } from '../../domain/run.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../../domain/verify.ts';
 import { describeThrown } from './envelope.ts';
-import { toCallResult, toExtractReply, toRunOutcome } from './settle.ts';
+import type { EntryInfo, Mutant, MutantRuns, MutantsJob } from '../../domain/pipeline.ts';
+import {
+  toCallResult,
+  toEntryInfo,
+  toMutantRuns,
+  toMutants,
+  toExtractReply,
+  toRunOutcome,
+  toRuntime,
+} from './settle.ts';
+import { toCasesResult, toMutateResult } from './settle.ts';
 import { Slot, type CallKind, type SlotSettled, type SpawnWorker } from './slot.ts';
 
 /** Extraction is parsing plus analysis: a 1 MiB file takes ~2 s in Pyodide; this only stops pathologies. */
 export const EXTRACT_LIMIT_MS = 60_000;
+/** Mutation runs no user code and is bounded (1,000 sets of small literals): this only stops pathologies. */
+export const MUTATE_LIMIT_MS = 60_000;
+/** Asking Python its version runs no user code; this only stops a worker that is not answering at all. */
+const RUNTIME_LIMIT_MS = 30_000;
 /** Workers hold ~100 MB each; give the memory back when the user is done. */
 const IDLE_STOP_MS = 60_000;
 /** Five workers in a row that could not start or died mid-call: stop trying (the storm cap). */
@@ -59,6 +74,30 @@ export class PythonPool implements PythonPort {
 
   async runCall(job: CallJob, limitMs: number, signal?: AbortSignal): Promise<CallResult> {
     return toCallResult(await this.#submit('runCall', job, limitMs, signal), limitMs);
+  }
+
+  async describeEntry(program: string, entryPoint: string, signal?: AbortSignal): Promise<EntryInfo> {
+    return toEntryInfo(await this.#submit('describeEntry', { program, entryPoint }, RUNTIME_LIMIT_MS, signal));
+  }
+
+  async mutants(program: string, entryPoint: string, limit: number, signal?: AbortSignal): Promise<Mutant[]> {
+    return toMutants(await this.#submit('mutants', { program, entryPoint, limit }, RUNTIME_LIMIT_MS, signal));
+  }
+
+  async runMutants(job: MutantsJob, limitMs: number, signal?: AbortSignal): Promise<MutantRuns> {
+    return toMutantRuns(await this.#submit('runMutants', job, limitMs, signal), limitMs, job);
+  }
+
+  async runtime(signal?: AbortSignal): Promise<string> {
+    return toRuntime(await this.#submit('runtime', {}, RUNTIME_LIMIT_MS, signal));
+  }
+
+  async runCases(job: CasesJob, limitMs: number, signal?: AbortSignal): Promise<CasesResult> {
+    return toCasesResult(await this.#submit('runCases', job, limitMs, signal), limitMs, job.cases.length);
+  }
+
+  async mutateCases(job: MutateJob, signal?: AbortSignal): Promise<MutateResult> {
+    return toMutateResult(await this.#submit('mutateCases', job, MUTATE_LIMIT_MS, signal), MUTATE_LIMIT_MS);
   }
 
   get unavailable(): string | null {

@@ -1,7 +1,7 @@
 /**
  * One Python worker's life: start, one call at a time under a deadline, stop. Invariants:
  * - every call settles, whatever the worker does (a call to a terminated worker never settles on its own,
- *   so each one races the worker's death and a timer: DESIGN, "put your own timeout on every call");
+ *   so each one races the worker's death and a timer: docs/sandbox.md, "a pending call");
  * - on a deadline, an interruptible worker (cross-origin isolated) gets KeyboardInterrupt through its
  *   shared buffer and is kept; if it does not stop within INTERRUPT_GRACE_MS (a long C call ignores interrupts), or
  *   when there is no shared buffer, it is terminated and the slot is dead;
@@ -26,14 +26,24 @@ export type SpawnedWorker = {
 
 export type SpawnWorker = () => Promise<SpawnedWorker>;
 
-export type CallKind = 'extract' | 'runDoctest' | 'runTests' | 'runCall';
+export type CallKind =
+  | 'extract'
+  | 'runDoctest'
+  | 'runTests'
+  | 'runCall'
+  | 'runtime'
+  | 'describeEntry'
+  | 'mutants'
+  | 'runMutants'
+  | 'runCases'
+  | 'mutateCases';
 
 /** What the pool hands back: the worker's own reply, or what the pool observed about the worker. */
 export type SlotSettled = Settled | { kind: 'timeout'; limitMs: number } | { kind: 'crashed'; detail: string };
 
 /** Loading Pyodide takes ~1.7 s here; a minute covers a slow disk or a busy machine, not a hung load. */
 const START_TIMEOUT_MS = 60_000;
-/** Interrupts are re-sent this often: 3-12 % of single signals are ignored (DESIGN, measured). */
+/** Interrupts are re-sent this often: measured, 3-12 % of single signals are ignored (docs/sandbox.md, "Limits"). */
 const INTERRUPT_RESEND_MS = 100;
 /** How long an interrupted call may take to stop before the worker is terminated. */
 const INTERRUPT_GRACE_MS = 1_000;

@@ -7,11 +7,18 @@ untrusted code is wrapped in semiverse_sandbox.begin()/end(), whatever happens i
 
 import importlib
 import json
+import sys
+import time
 
 import semiverse_call
 import semiverse_canon
+import semiverse_cases
+import semiverse_deadline
 import semiverse_doctest
+import semiverse_entry
 import semiverse_extract
+import semiverse_mutate
+import semiverse_mutants
 import semiverse_sandbox
 from semiverse_errors import exception_info
 
@@ -32,6 +39,35 @@ def _sandboxed(run, job):
         return run()
     finally:
         semiverse_sandbox.end()
+
+
+def runtime(request):
+    """The Python that runs the code, as it reports itself: the export names it on every sample."""
+    import platform
+    import sys
+
+    try:
+        import pyodide
+
+        host = "Pyodide " + pyodide.__version__
+    except ImportError:
+        host = sys.platform
+    return json.dumps({"python": f"{platform.python_implementation()} {platform.python_version()}", "host": host})
+
+
+def describe_entry(request):
+    """What kind of callable an entry point is: reads the program's source, runs none of it."""
+    job = json.loads(request)
+    try:
+        return json.dumps(semiverse_entry.describe(job["program"], job["entryPoint"]))
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return json.dumps({"found": False, "detail": f"{type(error).__name__}: {error}"})
+
+
+def mutants(request):
+    """Programs with one small change in the entry function each: reads and rewrites source, runs none."""
+    job = json.loads(request)
+    return json.dumps(semiverse_mutants.mutants(job["program"], job["entryPoint"], int(job.get("limit", 20))))
 
 
 def extract(request):
@@ -69,6 +105,62 @@ def run_call(request):
         if ran_user_code:
             semiverse_sandbox.end()  # the value's own methods ran: undo what they did too
     return json.dumps(reply)
+
+
+def _with_deadline(job, deadline):
+    """Run a cases job with a per-case time budget (semiverse_deadline), inside the sandbox."""
+
+    def run():
+        try:
+            return semiverse_cases.run(job, before_case=deadline.restart)
+        finally:
+            sys.settrace(None)
+
+    return _sandboxed(run, job)
+
+
+def _finished(batch):
+    with semiverse_sandbox.capture():  # a __repr__ that prints is not the call's output
+        reply, ran_user_code = semiverse_cases.finish(batch)
+    if ran_user_code:
+        semiverse_sandbox.end()  # the values' own methods ran: undo what they did too
+    return reply
+
+
+def run_cases(request):
+    """Run a program, then its entry point on many argument sets: canonical values, output, coverage and
+    tests, all built once the interpreter is restored (see semiverse_cases). With `caseBudget`
+    ({maxMs, slowFactor?, floorMs?}) each case runs within its own budget; one past it raised CaseDeadline."""
+    job = json.loads(request)
+    budget = job.get("caseBudget")
+    if budget:
+        deadline = semiverse_deadline.Deadline(
+            time.perf_counter, budget["maxMs"] / 1000, budget.get("slowFactor"), budget.get("floorMs", 50) / 1000
+        )
+        batch = _with_deadline(job, deadline)
+    else:
+        batch = _sandboxed(lambda: semiverse_cases.run(job), job)
+    return json.dumps(_finished(batch))
+
+
+def run_mutants(request):
+    """Each mutant program on the same cases, each case within its own budget (a mutant often loops forever,
+    e.g. `i += 0`: that costs the budget, not the call): per mutant, the cases' outcomes as run_cases gives
+    them, or the {"ok": false, ...} reply of a mutant that does not load. Compared with the original's
+    outside."""
+    job = json.loads(request)
+    budget = max(0.002, float(job.get("budgetMs", 100)) / 1000)
+    replies = []
+    for program in job["programs"]:
+        mutant_job = {**job, "program": program, "coverage": False, "tests": False}
+        replies.append(_finished(_with_deadline(mutant_job, semiverse_deadline.Deadline(time.perf_counter, budget))))
+    return json.dumps(replies)
+
+
+def mutate_cases(request):
+    """New argument sets from given ones. Parsing and mutating literals runs no code of the program: no
+    sandbox round trip needed."""
+    return json.dumps(semiverse_mutate.mutate_cases(json.loads(request)))
 
 
 # Last, once this module is complete: the snapshot is what every run is restored to.

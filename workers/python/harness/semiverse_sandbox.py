@@ -8,7 +8,8 @@
   reach (a module can only be patched by code that holds it);
 - interpreter state: recursion limit, sys.path and import hooks, trace and profile hooks, display and
   except hooks, int-digit limit, standard streams, environment, working directory, umask, warnings
-  filters, the SIGINT handler (it carries the pool's time-limit interrupt), gc, decimal context, random;
+  filters, the SIGINT handler (it carries the pool's time-limit interrupt), gc, decimal context, random,
+  sys.monitoring tool ids;
 - files: each run works in a fresh directory; files left in /tmp or $HOME are removed.
 Threads cannot run in this interpreter (Pyodide has none), so none can outlive a run.
 
@@ -38,13 +39,17 @@ CRITICAL_MODULES = (
     "builtins", "sys", "types", "io", "contextlib", "re", "json", "json.encoder", "json.decoder", "ast",
     "doctest", "traceback", "linecache",
     "semiverse_api", "semiverse_call", "semiverse_canon", "semiverse_deps", "semiverse_doctest",
-    "semiverse_errors", "semiverse_extract", "semiverse_sandbox",
+    "semiverse_errors", "semiverse_extract", "semiverse_sandbox", "semiverse_entry", "semiverse_mutants", "semiverse_deadline",
+    "semiverse_annotations", "semiverse_cases", "semiverse_casetests", "semiverse_coverage", "semiverse_mutate",
+    "semiverse_values", "asyncio", "asyncio.events", "asyncio.base_events", "inspect", "copy",
 )  # fmt: skip
 # Checking class dicts is most of a restore's cost: classes are checked for modules a run reached and for
 # these, whose classes the verdict path uses (doctest's runner and parser, json's encoder, the harness).
 CLASS_CRITICAL = (
     "doctest", "json.encoder", "json.decoder", "io",
     "semiverse_api", "semiverse_call", "semiverse_canon", "semiverse_doctest", "semiverse_sandbox",
+    "semiverse_cases", "semiverse_casetests", "semiverse_coverage", "semiverse_annotations", "semiverse_mutate",
+    "semiverse_values", "asyncio.base_events",
 )  # fmt: skip
 # Under Pyodide the file system is the interpreter's own (in memory): files a run leaves in /tmp or $HOME
 # are removed. Run natively (the benchmark baseline) the same module must never touch the machine's real
@@ -133,6 +138,7 @@ class _Snapshot:
         self.sigint = signal.getsignal(signal.SIGINT)
         self.decimal = decimal.getcontext().copy()
         self.gc_callbacks = list(gc.callbacks)
+        self.monitoring_tools = _monitoring_tools()
         roots = ("/tmp", os.path.expanduser("~")) if _OWN_FILE_SYSTEM else ()
         self.files = {root: set(_listing(root)) for root in roots}
 
@@ -225,14 +231,14 @@ def _modules_reached(namespaces):
                 names.add(value.__name__)
                 names.update(v.__name__ for v in list(vars(value).values()) if isinstance(v, types.ModuleType))
                 continue
-            module = getattr(value, "__module__", None)
+            module = _attribute(value, "__module__")
             if isinstance(module, str):
                 names.add(module)
-            code = getattr(value, "__code__", None)
+            code = _attribute(value, "__code__")
             if isinstance(code, types.CodeType):
                 codes.append(code)
             elif isinstance(value, type):
-                codes.extend(f.__code__ for f in vars(value).values() if isinstance(getattr(f, "__code__", None), types.CodeType))
+                codes.extend(f.__code__ for f in vars(value).values() if isinstance(_attribute(f, "__code__"), types.CodeType))
     modules = _snapshot.modules if _snapshot else {}
     while codes:
         code = codes.pop()
@@ -241,6 +247,14 @@ def _modules_reached(namespaces):
     # A run's own code reports __module__ "__main__" (its namespace's name) without being that module.
     names.discard("__main__")
     return names
+
+
+def _attribute(value, name):
+    """getattr for the run's own objects, whose __getattr__ (the program's code) may raise anything."""
+    try:
+        return getattr(value, name, None)
+    except Exception:
+        return None
 
 
 def _restore_modules(snap):
@@ -308,6 +322,25 @@ def _restore_interpreter(snap):
     if not gc.isenabled():
         gc.enable()
     decimal.setcontext(snap.decimal.copy())
+    _restore_monitoring(snap)
+
+
+_MONITORING = getattr(sys, "monitoring", None)  # CPython 3.12 and later
+
+
+def _monitoring_tools():
+    return {tool: _MONITORING.get_tool(tool) for tool in range(6)} if _MONITORING is not None else {}
+
+
+def _restore_monitoring(snap):
+    """Free the sys.monitoring tool ids a run claimed, with their callbacks and events (a callback left on
+    could watch, or change, every later run; and coverage needs a free id)."""
+    for tool, name in snap.monitoring_tools.items():
+        if name is None and _MONITORING.get_tool(tool) is not None:
+            clear = getattr(_MONITORING, "clear_tool_id", None)  # 3.13+; 3.14's free_tool_id clears too
+            if clear is not None:
+                clear(tool)
+            _MONITORING.free_tool_id(tool)
 
 
 def _restore_files(snap):
