@@ -10,12 +10,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startOpenAiServer, type OpenAiServer } from '../builders/openaiServer.ts';
 import { launchChromium } from './support/browser.ts';
+import { watchPageErrors } from './support/pageErrors.ts';
 import { serveStatic, type StaticServer } from './support/staticServer.ts';
 
 type Opened = { browser: Browser; context: BrowserContext; page: Page; server: StaticServer };
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  const failures: unknown[] = [];
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => failures.push(error));
+  if (failures.length > 0) throw failures[0];
 });
 
 /** The app in a fresh browser; `args` are extra Chromium flags, `initScript` runs before the page's own. */
@@ -29,7 +32,8 @@ async function open(opts: { args?: string[]; initScript?: string } = {}): Promis
   const context = await browser.newContext();
   if (opts.initScript) await context.addInitScript(opts.initScript);
   const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
+  const errors = watchPageErrors(page);
+  cleanups.push(async () => errors.check());
   await page.goto(server.url);
   return { browser, context, page, server };
 }

@@ -1,11 +1,13 @@
 /**
- * Test doubles (test/fakes: the scripted LLM, in-process Python) never reach the product. Three checks:
+ * The product's layers import one way (docs/architecture.md, "Layers"), checked on every import of every
+ * product file, type-only ones included. And test doubles (test/fakes: the scripted LLM, in-process Python)
+ * never reach the product. Three checks for those:
  * no product file (src/ and workers/, tests excepted) imports test code; the import graph walked from the
  * product's entries stays inside the product; and a production build contains none of the scripted LLM's
  * markers. The build is fresh, into a temp folder (about a second here): test-results/e2e-dist is whatever
  * the last browser run built, possibly from older sources, so reading it would prove nothing about these.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -31,7 +33,8 @@ export function specifiers(source: string): string[] {
   const found: string[] = [];
   const patterns = [
     /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"\n]+)['"]/g,
-    /\bimport\s*['"]([^'"\n]+)['"]/g,
+    // A side-effect import starts a statement (not `head === 'import' || ...` in code that talks about imports).
+    /(?:^|[;{}])\s*import\s*['"]([^'"\n]+)['"]/gm,
     /\bimport\s*\(\s*['"]([^'"\n]+)['"]/g,
     /\bnew\s+URL\s*\(\s*['"]([^'"\n]+)['"]\s*,\s*import\.meta\.url/g,
   ];
@@ -85,6 +88,93 @@ function filesUnder(dir: string): string[] {
 
 const productFiles = (): string[] => [...filesUnder('src'), ...filesUnder('workers')].filter((f) => !isTestCode(f));
 
+/**
+ * The layer of a product file, and what each layer may import. ui → state → core → domain: a layer may use
+ * the ones below it (lib anywhere); adapters implement core's ports (and own the workers they start); only
+ * the composition root (app/services.ts) picks adapters; workers run apart and share only domain types.
+ */
+type Layer = 'app' | 'root' | 'ui' | 'state' | 'core' | 'domain' | 'lib' | 'adapters' | 'workers';
+
+const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
+  root: ['app', 'ui', 'state', 'core', 'domain', 'lib', 'adapters'],
+  app: ['app', 'root', 'ui', 'state', 'core', 'domain', 'lib'],
+  ui: ['ui', 'state', 'core', 'domain', 'lib'],
+  state: ['state', 'core', 'domain', 'lib'],
+  core: ['core', 'domain', 'lib'],
+  domain: ['domain'],
+  lib: ['lib'],
+  adapters: ['adapters', 'core', 'domain', 'lib', 'workers'],
+  workers: ['workers', 'domain', 'lib'],
+};
+
+export function layerOf(path: string): Layer | null {
+  if (path === 'src/app/services.ts') return 'root';
+  if (path === 'src/main.ts') return 'app';
+  const match = /^(?:src\/(app|ui|state|core|domain|lib|adapters)\/|(workers)\/)/.exec(path);
+  return (match?.[1] ?? match?.[2] ?? null) as Layer | null;
+}
+
+/** Every import against the direction: "file imports target (a → b)". */
+function layerOffences(files: string[]): string[] {
+  const offences: string[] = [];
+  for (const file of files) {
+    const from = layerOf(rel(file));
+    if (from === null) continue;
+    for (const specifier of specifiers(readFileSync(file, 'utf8'))) {
+      const target = resolveSpecifier(specifier, file);
+      const to = target === null ? null : layerOf(rel(target));
+      if (to !== null && !MAY_IMPORT[from].includes(to))
+        offences.push(`${rel(file)} imports ${rel(target!)} (${from} → ${to})`);
+    }
+  }
+  return offences;
+}
+
+describe('layers import one way', () => {
+  it('no product file imports against the direction of the layers', () => {
+    expect(layerOffences(productFiles())).toEqual([]);
+  });
+
+  it('…which it would catch, naming the file and the import', () => {
+    const dir = mkdtempSync(join(ROOT, 'src', 'state', '.boundary-probe-'));
+    try {
+      const probe = join(dir, 'probe.ts');
+      writeFileSync(
+        probe,
+        "import { DexieStore } from '../../adapters/storage/dexieStore.ts';\nimport type { Services } from '../../app/services.ts';\n",
+      );
+      const probeUi = join(dir, 'probe.svelte');
+      writeFileSync(
+        probeUi,
+        '<script lang="ts">\n  import type { FunctionDetail } from \'../../adapters/storage/reads.ts\';\n</script>\n',
+      );
+      const name = rel(dir);
+      expect(layerOffences([probe, probeUi])).toEqual([
+        `${name}/probe.ts imports src/adapters/storage/dexieStore.ts (state → adapters)`,
+        `${name}/probe.ts imports src/app/services.ts (state → root)`,
+        `${name}/probe.svelte imports src/adapters/storage/reads.ts (state → adapters)`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(layerOf('src/ui/review/FunctionDetail.svelte')).toBe('ui');
+    expect(layerOf('workers/python/runner.ts')).toBe('workers');
+    expect(layerOf('test/fakes/scriptedLlm.ts')).toBeNull();
+  });
+
+  it('app/ is a shell: only its composition root touches adapters, and nothing imports the root but the shell', () => {
+    const offences = productFiles().flatMap((file) =>
+      specifiers(readFileSync(file, 'utf8')).flatMap((specifier) => {
+        const target = resolveSpecifier(specifier, file);
+        return target !== null && rel(target) === 'src/app/services.ts' && layerOf(rel(file)) !== 'app'
+          ? [`${rel(file)} imports the composition root`]
+          : [];
+      }),
+    );
+    expect(offences).toEqual([]);
+  });
+});
+
 describe('test doubles are unreachable from the product', () => {
   it('finds every kind of import (so the checks below could fail)', () => {
     const source = [
@@ -100,6 +190,7 @@ describe('test doubles are unreachable from the product', () => {
       "const k = import.meta.glob('../k/*.py', { eager: true });",
       'import source from "virtual:python-worker";',
       "const notAnImport = 'from ./x.ts'; py.pyimport('semiverse_api');",
+      "const alsoNot = head === 'import' || head === 'from';",
     ].join('\n');
     expect(specifiers(source)).toEqual([
       ...['./a.ts', '../b.ts', '../../test/fakes/d.ts', './f.ts', './g.ts', 'virtual:python-worker'],

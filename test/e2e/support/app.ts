@@ -7,24 +7,40 @@ import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
 import type { JsonlRecord } from '../../../src/core/export/jsonlRecord.ts';
 import { launchChromium } from './browser.ts';
+import { watchPageErrors, type PageErrors } from './pageErrors.ts';
+import { installStorageFaults } from './storageFaults.ts';
 import { serveStatic, type ServeOptions, type StaticServer } from './staticServer.ts';
 
-export type Session = { browser: Browser; server: StaticServer; page: Page; close(): Promise<void> };
+export type Session = {
+  browser: Browser;
+  server: StaticServer;
+  page: Page;
+  /** Errors the page did not handle; `close()` fails the test on any it was not told to expect. */
+  errors: PageErrors;
+  close(): Promise<void>;
+};
 
-/** A fresh browser (fresh storage) on the built app, served without COOP/COEP unless `isolate`. */
-export async function openApp(opts: ServeOptions = {}): Promise<Session> {
+/**
+ * A fresh browser (fresh storage) on the built app, served without COOP/COEP unless `isolate`. With
+ * `storageFaults`, IndexedDB can be made to fail on demand (support/storageFaults.ts).
+ */
+export async function openApp(opts: ServeOptions & { storageFaults?: boolean } = {}): Promise<Session> {
   const server = await serveStatic(inject('distDir'), opts);
   const browser = await launchChromium();
-  const page = await browser.newPage({ acceptDownloads: true });
-  page.on('pageerror', (error) => console.error('page error:', error.message));
+  const context = await browser.newContext({ acceptDownloads: true });
+  if (opts.storageFaults) await installStorageFaults(context);
+  const page = await context.newPage();
+  const errors = watchPageErrors(page);
   await page.goto(server.url);
   return {
     browser,
     server,
     page,
+    errors,
     close: async () => {
       await browser.close();
       await server.close();
+      errors.check();
     },
   };
 }
