@@ -13,6 +13,7 @@ import type { SkippedPath } from '../domain/ingest.ts';
 import type {
   FileRow,
   FileState,
+  FunctionRow,
   FunctionSummary,
   OutcomeRow,
   ProjectRow,
@@ -33,6 +34,20 @@ import type {
   StorageReport,
 } from '../domain/llm.ts';
 import type { CallJob, CallResult } from '../domain/run.ts';
+import type {
+  EntryInfo,
+  LlmCallRow,
+  Mutant,
+  MutantRuns,
+  MutantsJob,
+  LlmStage,
+  PipelineSettings,
+  StageDataRow,
+  StageOutput,
+  StageRow,
+} from '../domain/pipeline.ts';
+import type { CasesJob, CasesResult, MutateJob, MutateResult } from '../domain/cases.ts';
+import type { FailedFile, FileCode, FunctionDetail, UnreadableRow } from '../domain/views.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../domain/verify.ts';
 
 /**
@@ -55,6 +70,25 @@ export interface PythonPort {
   runTests(job: TestsJob, limitMs: number, signal?: AbortSignal): Promise<RunOutcome>;
   /** Run a program, then an expression: its canonical value, output, or what went wrong. */
   runCall(job: CallJob, limitMs: number, signal?: AbortSignal): Promise<CallResult>;
+  /**
+   * Run a program once, then its entry point on each argument set: per case its canonical value or
+   * exception, output, the arguments it changed, optionally the lines it ran and a Python test for it.
+   * `limitMs` is for the whole batch: a case that runs past it makes the batch `timeout`.
+   */
+  runCases(job: CasesJob, limitMs: number, signal?: AbortSignal): Promise<CasesResult>;
+  /** New argument sets from given ones by type-aware mutation (runs no code of the program). */
+  mutateCases(job: MutateJob, signal?: AbortSignal): Promise<MutateResult>;
+  /** What kind of callable a program's entry point is, read from the source (nothing runs). */
+  describeEntry(program: string, entryPoint: string, signal?: AbortSignal): Promise<EntryInfo>;
+  /**
+   * Up to `limit` copies of the program with one small change each in the entry function (an operator, a
+   * constant, a condition): the oracle keeps the cases that tell them apart from the original.
+   */
+  mutants(program: string, entryPoint: string, limit: number, signal?: AbortSignal): Promise<Mutant[]>;
+  /** Mutants on the same cases, each case within `job.budgetMs`; `limitMs` bounds the whole call. */
+  runMutants(job: MutantsJob, limitMs: number, signal?: AbortSignal): Promise<MutantRuns>;
+  /** The Python that runs the code, as it reports itself, e.g. "CPython 3.14.2 (Pyodide 314.0.7)". */
+  runtime(signal?: AbortSignal): Promise<string>;
   dispose(): void;
 }
 
@@ -71,6 +105,29 @@ export type FileExtraction = {
 
 /** A function waiting to run: where to find it (index into its file's functions). */
 export type PendingFunction = { id: string; path: string; index: number };
+
+/** A function the LLM pipeline accepted, with what its sample is made of. */
+export type LlmExportItem = {
+  path: string;
+  summary: FunctionSummary;
+  fn: ExtractedFunction;
+  fileSha256: string;
+  /** The original standalone program (imports, helpers, the function): what the tests also passed on. */
+  program: string;
+  select: OutputOf<'select'>;
+  oracle: OutputOf<'oracle'>;
+  judge: OutputOf<'judge'>;
+  solve: OutputOf<'solve'>;
+  verify: OutputOf<'verify'>;
+};
+
+type OutputOf<S extends StageOutput['stage']> = Extract<StageOutput, { stage: S }>;
+
+/** A stage verdict without its output. */
+export type StageVerdict = Pick<
+  StageRow,
+  'functionId' | 'path' | 'stage' | 'fingerprint' | 'status' | 'reason' | 'tokens'
+>;
 
 /** A verified function with everything the export needs. */
 export type ExportItem = {
@@ -111,6 +168,24 @@ export interface StoragePort {
   fileSource(projectId: string, path: string): Promise<SourceRow | undefined>;
   saveOutcomes(projectId: string, outcomes: OutcomeRow[]): Promise<void>;
 
+  /** A file's text and segment table (to compose any of its functions' programs). */
+  fileCode(projectId: string, path: string): Promise<FileCode | null>;
+  /** The doctest outcome of one function, if it ran. */
+  outcome(functionId: string): Promise<OutcomeRow | undefined>;
+
+  // The LLM pipeline (domain/pipeline.ts). One row per function and stage; the LLM's answers by request.
+  /** Every function of the project's extracted files, in file order. */
+  pipelineFunctions(projectId: string): Promise<PendingFunction[]>;
+  /** The stage verdicts stored for one function (any fingerprint). */
+  stageRows(functionId: string): Promise<StageRow[]>;
+  stageData(ids: readonly string[]): Promise<(StageDataRow | undefined)[]>;
+  /** A stage's verdict and output, replacing any earlier one of that function and stage. */
+  saveStage(row: StageRow, data: StageDataRow | null): Promise<void>;
+  llmCall(key: string): Promise<LlmCallRow | undefined>;
+  saveLlmCall(row: LlmCallRow): Promise<void>;
+  /** Every stage verdict of a project, without outputs: what the funnel counts. */
+  stageVerdicts(projectId: string): Promise<StageVerdict[]>;
+
   /**
    * Verified functions of up to `files` files after `afterPath` (keyset paging, no offsets), and the last
    * path looked at (null when there are no more files).
@@ -119,7 +194,16 @@ export interface StoragePort {
     projectId: string,
     afterPath: string | null,
     files: number,
-  ): Promise<{ items: ExportItem[]; lastPath: string | null }>;
+  ): Promise<{ items: ExportItem[]; lastPath: string | null; paths: string[] }>;
+  /**
+   * The functions of these files that the LLM pipeline accepted under these fingerprints (a verify verdict
+   * "kept" whose fingerprint is the current one), in file order.
+   */
+  acceptedIn(
+    projectId: string,
+    paths: readonly string[],
+    fingerprints: Record<LlmStage, string>,
+  ): Promise<LlmExportItem[]>;
 }
 
 /**
@@ -165,9 +249,41 @@ export interface ServerConnector {
   connect(settings: ServerSettings, signal?: AbortSignal): Promise<LlmClient>;
 }
 
+/**
+ * Values that change over time: the current one at once, then one per change that touches what was read
+ * (Dexie's liveQuery has this shape). `error` is called instead when reading fails (a StorageError).
+ */
+export interface Live<T> {
+  subscribe(observer: { next: (value: T) => void; error?: (error: unknown) => void }): { unsubscribe(): void };
+}
+
+/**
+ * What the UI reads. Live reads re-emit when a write touches them; the big lists are read on demand and
+ * refreshed at the caller's pace. Rows that cannot be read are left out and reported through `unreadable`.
+ * Failures are StorageError.
+ */
+export interface ReadPort {
+  projects(): Live<ProjectRow[]>;
+  /** Every function of a project, as table rows. */
+  functionRows(projectId: string): Promise<FunctionRow[]>;
+  skipped(projectId: string): Promise<SkippedPath[]>;
+  failedFiles(projectId: string): Promise<FailedFile[]>;
+  detail(projectId: string, row: FunctionRow): Live<FunctionDetail>;
+  fileCode(projectId: string, path: string): Promise<FileCode | null>;
+  /** What the funnel counts: every function of the project's extracted files, and every stage verdict. */
+  pipelineVerdicts(projectId: string): Promise<{ functions: string[]; verdicts: StageVerdict[] }>;
+  /** One function's LLM pipeline record: its stage verdicts, their outputs, and every LLM exchange. */
+  pipelineDetail(functionId: string): Promise<{ stages: StageRow[]; data: StageDataRow[]; calls: LlmCallRow[] }>;
+  /** Stored rows that failed their check when read, since the page loaded. */
+  unreadable(): Live<UnreadableRow[]>;
+}
+
 /** The user's settings (IndexedDB). */
 export interface SettingsPort {
   /** The engine chosen last time; null when none was stored or the stored one is not valid any more. */
   engineChoice(): Promise<EngineChoice | null>;
   saveEngineChoice(choice: EngineChoice): Promise<void>;
+  /** The LLM stages' settings chosen last time; null when none were stored or they are not valid any more. */
+  pipelineSettings(): Promise<PipelineSettings | null>;
+  savePipelineSettings(settings: PipelineSettings): Promise<void>;
 }

@@ -8,12 +8,23 @@
  * analysis; only functions that actually ran get a row of their own (their outcome).
  */
 import type { ExtractedFunction, ModuleOrigin, Segment, SyntaxErrorInfo } from './extract.ts';
+import type { StorageErrorCode } from './errors.ts';
+import type { LlmErrorCode } from './llm.ts';
+import type { ModelRef, PipelineConfig } from './pipeline.ts';
 import type { SkippedPath } from './ingest.ts';
 import type { FunctionStatus, RunOutcome } from './verify.ts';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: ProjectRow.message became `notice` (a code the UI words); a nondeterministic result is its own outcome
+ * (it was an 'error' with the invented exception type NondeterministicResult); OutcomeRow names the Python
+ * that ran it (`runtime`).
+ * 3: ProjectRow.pipeline (natural mode, or the LLM stages with a model and settings), phase 'generating',
+ * and the LLM pipeline's tables (stages, stageData, llmCalls: domain/pipeline.ts).
+ * The upgrades are in adapters/storage/upgrades.ts.
+ */
+export const SCHEMA_VERSION = 3;
 
-export type ProjectPhase = 'ingesting' | 'extracting' | 'verifying' | 'done' | 'failed';
+export type ProjectPhase = 'ingesting' | 'extracting' | 'verifying' | 'generating' | 'done' | 'failed';
 
 export type ProjectCounts = {
   /** Paths looked at while walking the folder, skipped ones included. */
@@ -42,14 +53,42 @@ export type ProjectRow = {
   /** False when a reload interrupted reading the folder: the stored files are a part of it. */
   ingestComplete: boolean;
   /** Why the run stopped, for phase 'failed', or a warning for a run that went on (e.g. ingest cut short). */
-  message: string | null;
+  notice: ProjectNotice | null;
   settings: { timeoutMs: number };
+  /** Natural mode, or the LLM stages too (with the model and settings they run with). */
+  pipeline: PipelineConfig;
   counts: ProjectCounts;
   /** Top-level module names of the folder (its own imports are not third-party). */
   localModules: string[];
   startedAt: number;
   finishedAt: number | null;
 };
+
+/**
+ * What the run has to say about a project, as a code: the UI words it (state/projectText.ts). `legacy` is
+ * a message an earlier release stored as text.
+ */
+export type ProjectNotice =
+  /** The browser has no storage space left for this site. */
+  | { code: 'storage-quota' }
+  | { code: 'storage'; storage: StorageErrorCode; detail: string }
+  /** Python could not start or keeps dying in this browser. */
+  | { code: 'python-unavailable'; detail: string }
+  /** A fault of the app itself. */
+  | { code: 'internal'; detail: string }
+  /** A reload interrupted reading the folder; the run went on with the files stored by then. */
+  | { code: 'ingest-interrupted'; stored: number }
+  /** The folder had nothing in it. */
+  | { code: 'empty' }
+  /** The folder had no Python files to read. */
+  | { code: 'no-python'; seen: number; skipped: number }
+  /** The LLM stages need an engine and none is ready (after a reload, say): the run waits for one. */
+  | { code: 'llm-missing'; model: ModelRef }
+  /** The engine that is ready runs another model than the project's. */
+  | { code: 'llm-mismatch'; model: ModelRef; ready: ModelRef }
+  /** The engine stopped answering (lost GPU, server gone): the run stopped, finished work kept. */
+  | { code: 'llm-stopped'; llm: LlmErrorCode; detail: string; action: string }
+  | { code: 'legacy'; text: string };
 
 export type FileState = 'pending' | 'extracted' | 'failed';
 
@@ -125,6 +164,8 @@ export type OutcomeRow = {
   outcome: RunOutcome;
   /** The exact program that was run: the export ships what was verified. */
   program: string;
+  /** The Python that ran it, as it reports itself, e.g. "CPython 3.14.2 (Pyodide 314.0.7)". */
+  runtime: string;
   durationMs: number;
   finishedAt: number;
 };
@@ -154,6 +195,7 @@ export function emptyCounts(): ProjectCounts {
       timeout: 0,
       crashed: 0,
       memory: 0,
+      nondeterministic: 0,
       not_runnable: 0,
       no_doctests: 0,
       pending: 0,

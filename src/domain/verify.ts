@@ -39,7 +39,16 @@ export type RunOutcome =
   /** The code ran out of memory (MemoryError, e.g. a huge allocation). */
   | { status: 'memory'; detail: string }
   | { status: 'timeout'; limitMs: number }
-  | { status: 'crashed'; detail: string };
+  | { status: 'crashed'; detail: string }
+  /**
+   * Passed once, but not when its tests ran again under another hash seed and random seed (set order,
+   * random numbers): both runs, as they came out. A run is null when it was not recorded (a release before
+   * schema 2 kept only `detail`).
+   */
+  | { status: 'nondeterministic'; first: SeededRun | null; second: SeededRun | null; detail: string };
+
+/** One run of a nondeterminism check: the seeds it ran under and its outcome. */
+export type SeededRun = { seed: number; hashSeed: number; outcome: RunOutcome };
 
 export type RunStatus = RunOutcome['status'];
 
@@ -53,6 +62,7 @@ export const FUNCTION_STATUSES: readonly FunctionStatus[] = [
   'timeout',
   'crashed',
   'memory',
+  'nondeterministic',
   'not_runnable',
   'no_doctests',
   'pending',
@@ -65,6 +75,7 @@ export const STATUS_LABELS: Record<FunctionStatus, string> = {
   timeout: 'timed out',
   crashed: 'crashed',
   memory: 'out of memory',
+  nondeterministic: 'nondeterministic',
   not_runnable: 'not runnable',
   no_doctests: 'no doctests',
   pending: 'pending',

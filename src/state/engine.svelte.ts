@@ -3,6 +3,12 @@
  * through web-llm, or an OpenAI-compatible server. One engine at a time: choosing another disposes the
  * current client first. The choice is stored; after a reload a server reconnects, and a web-llm model that
  * is already in the browser's cache loads again (one that is not waits for the user: it is a big download).
+ *
+ * Handing a client over (EngineHooks): before a ready client is disposed, whoever holds it is asked to let
+ * go (`beforeRelease`, awaited: the run pauses and waits for its requests to end). Meanwhile the engine
+ * offers no client (status 'releasing'), so nothing new picks the old one up, and a later choice waits for
+ * the release to finish, so two models are never loaded at once. Every client that becomes ready is
+ * announced (`onReady`), so a project waiting for it can go on.
  */
 import type { LlmClient, ModelHost, ServerConnector, SettingsPort } from '../core/ports.ts';
 import { isAbortError } from '../domain/errors.ts';
@@ -16,6 +22,7 @@ import type {
   StorageReport,
 } from '../domain/llm.ts';
 import { problemOf, type Problem } from './engineProblem.ts';
+import { Notices } from './notices.svelte.ts';
 
 export type EngineStatus =
   | { state: 'none' }
@@ -26,7 +33,16 @@ export type EngineStatus =
   | { state: 'idle'; model: CatalogModel; modelId: string; warnings: readonly Problem[]; cached: boolean }
   | { state: 'loading'; model: CatalogModel; modelId: string; progress: LoadProgress | null }
   | { state: 'ready'; capabilities: LlmCapabilities }
+  /** The ready engine is being let go: the run that uses it is pausing, then it is disposed. */
+  | { state: 'releasing'; capabilities: LlmCapabilities }
   | { state: 'failed'; problem: Problem };
+
+export type EngineHooks = {
+  /** Stop using this client; resolves when nothing uses it any more. A failure is reported, not fatal. */
+  beforeRelease?: (client: LlmClient) => Promise<void>;
+  /** A client is ready (loaded, connected). */
+  onReady?: (client: LlmClient) => void;
+};
 
 export type EngineDeps = {
   /** Made on first use: it brings web-llm with it. */
@@ -43,10 +59,17 @@ export class EngineState {
   #gpu = $state.raw<GpuReport | null>(null);
   #client: LlmClient | null = null;
   #abort: AbortController | null = null;
+  /** The release in progress (or the last one, settled): a new choice waits for it. */
+  #releasing: Promise<void> = Promise.resolve();
   /** Bumped by every choice, so a slow probe or connect from an earlier one cannot overwrite the status. */
   #generation = 0;
 
-  constructor(private readonly deps: EngineDeps) {}
+  /** `notices` hears the failures that are not the engine's status (a choice that could not be saved...). */
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly notices: Notices = new Notices(),
+    private readonly hooks: EngineHooks = {},
+  ) {}
 
   get choice(): EngineChoice {
     return this.#choice;
@@ -77,13 +100,21 @@ export class EngineState {
 
   /** Come back to the stored choice (page load). */
   async restore(): Promise<void> {
-    const stored = await this.deps.settings.engineChoice().catch(() => null);
+    let stored: EngineChoice | null = null;
+    await this.notices.guard('engine-restore', 'Reading the engine you chose last time', async () => {
+      stored = await this.deps.settings.engineChoice();
+    });
     if (stored) await this.#apply(stored, { autoload: true });
   }
 
-  /** The user picked an engine: store it and get it ready as far as it goes without a download. */
+  /**
+   * The user picked an engine: store it and get it ready as far as it goes without a download. A choice
+   * that cannot be stored still applies to this page; the person is told it will not survive a reload.
+   */
   async choose(choice: EngineChoice): Promise<void> {
-    await this.deps.settings.saveEngineChoice(choice);
+    await this.notices.guard('engine-choice', 'Saving your engine choice', () =>
+      this.deps.settings.saveEngineChoice(choice),
+    );
     await this.#apply(choice, { autoload: false });
   }
 
@@ -105,8 +136,7 @@ export class EngineState {
         abort.signal,
       );
       if (generation !== this.#generation) return void client.dispose();
-      this.#client = client;
-      this.#status = { state: 'ready', capabilities: client.capabilities };
+      this.#ready(client);
     } catch (error) {
       if (generation !== this.#generation) return;
       if (isAbortError(error)) await this.#showPicked(generation);
@@ -135,10 +165,12 @@ export class EngineState {
   }
 
   async removeModel(modelId: string): Promise<void> {
-    if (this.#client?.capabilities.engine === 'webllm' && this.#client.capabilities.model === modelId) {
-      await this.#apply(this.#choice, { autoload: false });
-    }
-    await this.deps.models().remove(modelId);
+    await this.notices.guard(`remove-model:${modelId}`, 'Deleting the model', async () => {
+      if (this.#client?.capabilities.engine === 'webllm' && this.#client.capabilities.model === modelId) {
+        await this.#apply(this.#choice, { autoload: false });
+      }
+      await this.deps.models().remove(modelId);
+    });
     await this.refreshModels();
   }
 
@@ -163,7 +195,10 @@ export class EngineState {
   }
 
   async persistStorage(): Promise<boolean> {
-    const granted = await this.deps.models().persist();
+    let granted = false;
+    await this.notices.guard('persist', 'Asking the browser to keep the models', async () => {
+      granted = await this.deps.models().persist();
+    });
     await this.refreshModels();
     return granted;
   }
@@ -171,9 +206,8 @@ export class EngineState {
   async #apply(choice: EngineChoice, opts: { autoload: boolean }): Promise<void> {
     const generation = ++this.#generation;
     this.#abort?.abort();
-    const old = this.#client;
-    this.#client = null;
-    await old?.dispose().catch(() => undefined);
+    await this.#release();
+    if (generation !== this.#generation) return; // a later choice took over while the old client was let go
     this.#choice = choice;
     if (choice.kind === 'none') {
       this.#status = { state: 'none' };
@@ -182,11 +216,38 @@ export class EngineState {
     this.#status = { state: 'checking' };
     if (choice.kind === 'openai') return this.#connect(choice, generation);
     // Probed once while it says yes; a "no" is asked again (the user may have changed a flag or a setting).
-    if (!this.#gpu?.ok) this.#gpu = await this.deps.models().probe();
+    try {
+      if (!this.#gpu?.ok) this.#gpu = await this.deps.models().probe();
+    } catch (error) {
+      if (generation === this.#generation) this.#status = { state: 'failed', problem: problemOf(error) };
+      return;
+    }
     if (generation !== this.#generation) return;
     await this.#showPicked(generation);
     const status = this.status; // (the getter: the field is narrowed to 'checking' by the assignment above)
     if (opts.autoload && status.state === 'idle' && status.cached && status.warnings.length === 0) await this.load();
+  }
+
+  #ready(client: LlmClient): void {
+    this.#client = client;
+    this.#status = { state: 'ready', capabilities: client.capabilities };
+    this.hooks.onReady?.(client);
+  }
+
+  /** Let the ready client go: its users stop first, then it is disposed. Waits for a release in progress. */
+  #release(): Promise<void> {
+    const old = this.#client;
+    if (old) {
+      this.#client = null;
+      this.#status = { state: 'releasing', capabilities: old.capabilities };
+      this.#releasing = this.#releasing.then(async () => {
+        await this.notices.guard('engine-release', 'Pausing the run before switching engines', async () => {
+          await this.hooks.beforeRelease?.(old);
+        });
+        await old.dispose().catch(() => undefined);
+      });
+    }
+    return this.#releasing;
   }
 
   async #connect(choice: Extract<EngineChoice, { kind: 'openai' }>, generation: number): Promise<void> {
@@ -194,8 +255,7 @@ export class EngineState {
       const { kind: _, ...settings } = choice;
       const client = await this.deps.servers.connect(settings);
       if (generation !== this.#generation) return void client.dispose();
-      this.#client = client;
-      this.#status = { state: 'ready', capabilities: client.capabilities };
+      this.#ready(client);
     } catch (error) {
       if (generation === this.#generation) this.#status = { state: 'failed', problem: problemOf(error) };
     }

@@ -31,6 +31,8 @@ export function engineStatusText(status: EngineStatus, choice: EngineChoice): st
       }
       return `Ready: ${c.model} on this GPU (WebGPU).`;
     }
+    case 'releasing':
+      return `Letting ${status.capabilities.model} go: pausing the run that uses it…`;
     case 'failed':
       return `Engine failed (${status.problem.code}): ${status.problem.message} ${status.problem.action}`;
   }

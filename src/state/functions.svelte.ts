@@ -1,12 +1,15 @@
 /**
- * The function table's rows for the open project, filtered by outcome and by a text query. Rows are loaded
+ * The function table's rows for the open project, filtered by outcome, by a text query, and in LLM mode by
+ * where each function stands in the LLM stages (pipelineView.ts: verdict, stage, judge score). Rows are loaded
  * whole (about 200 bytes each, 20,000 rows ≈ 4 MB) and refreshed at most every REFRESH_MS while a run
  * writes, immediately when it ends.
  */
-import { loadFunctionRows } from '../adapters/storage/queries.ts';
 import type { FunctionRow, ProjectRow } from '../domain/records.ts';
 import type { FunctionStatus } from '../domain/verify.ts';
-import type { Services } from '../app/services.ts';
+import type { Notices } from './notices.svelte.ts';
+import type { PipelineState } from './pipeline.svelte.ts';
+import { NO_LLM_FILTER, isFiltering, matchesLlm, type LlmFilter } from './pipelineView.ts';
+import type { Services } from './services.ts';
 
 /** Re-reading 50,000 rows takes ~0.3 s of main thread: not more often than this during a run. */
 const REFRESH_MS = 4000;
@@ -17,6 +20,7 @@ export class FunctionsState {
   #rows = $state.raw<FunctionRow[]>([]);
   #filter = $state<StatusFilter>('all');
   #query = $state('');
+  #llm = $state.raw<LlmFilter>(NO_LLM_FILTER);
   #selected = $state.raw<FunctionRow | null>(null);
   #projectId: string | null = null;
   #loadedAt = 0;
@@ -24,14 +28,32 @@ export class FunctionsState {
 
   readonly visible = $derived.by(() => {
     const query = this.#query.trim().toLowerCase();
+    const llm = this.#llm;
+    const verdicts = isFiltering(llm) ? this.pipeline?.verdicts : undefined;
+    const scores = llm.minScore !== null ? this.pipeline?.scores : undefined;
     return this.#rows.filter(
       (row) =>
         (this.#filter === 'all' || row.status === this.#filter) &&
-        (query === '' || row.qualname.toLowerCase().includes(query) || row.path.toLowerCase().includes(query)),
+        (query === '' || row.qualname.toLowerCase().includes(query) || row.path.toLowerCase().includes(query)) &&
+        (!verdicts || matchesLlm(llm, verdicts.get(row.id), scores?.get(row.id))),
     );
   });
 
-  constructor(private readonly services: Services) {}
+  /** `pipeline`: where each function stands in the LLM stages, for the LLM filters. */
+  constructor(
+    private readonly services: Services,
+    private readonly notices: Notices,
+    private readonly pipeline: PipelineState | null = null,
+  ) {}
+
+  get llmFilter(): LlmFilter {
+    return this.#llm;
+  }
+
+  setLlmFilter(filter: LlmFilter): void {
+    this.#llm = filter;
+    this.pipeline?.needScores(filter.minScore !== null);
+  }
 
   get filter(): StatusFilter {
     return this.#filter;
@@ -72,6 +94,7 @@ export class FunctionsState {
       this.#rows = [];
       this.#selected = null;
       this.#loadedAt = 0;
+      this.setLlmFilter(NO_LLM_FILTER);
     }
     if (!project) return;
     const settled = project.phase === 'done' || project.phase === 'failed';
@@ -83,7 +106,14 @@ export class FunctionsState {
   async #load(projectId: string): Promise<void> {
     this.#timer = null;
     this.#loadedAt = Date.now();
-    const rows = await loadFunctionRows(this.services.db, projectId);
+    let rows: FunctionRow[];
+    try {
+      rows = await this.services.reads.functionRows(projectId);
+      this.notices.dismiss('functions');
+    } catch (error) {
+      this.notices.report('functions', 'Reading the list of functions', error);
+      return;
+    }
     if (projectId !== this.#projectId) return;
     rows.sort((a, b) => (a.path === b.path ? a.lineno - b.lineno : a.path < b.path ? -1 : 1));
     this.#rows = rows;

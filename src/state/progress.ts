@@ -11,7 +11,8 @@ export type Progress = {
   total: number | null;
 };
 
-export function progressOf(project: ProjectRow): Progress {
+/** `llm`: functions through the LLM stages (accepted or dropped) of all of them, once the funnel is read. */
+export function progressOf(project: ProjectRow, llm: { done: number; total: number } | null = null): Progress {
   const c = project.counts;
   switch (project.phase) {
     case 'ingesting':
@@ -20,6 +21,9 @@ export function progressOf(project: ProjectRow): Progress {
       return { label: 'Extracting functions', done: c.filesExtracted + c.filesFailed, total: c.filesAccepted };
     case 'verifying':
       return { label: 'Running doctests', done: c.doctestsRun, total: c.doctestsRun + c.byStatus.pending };
+    case 'generating':
+      // Per stage, the funnel shows more; here: functions that left the pending state.
+      return { label: 'Running the LLM stages', done: llm?.done ?? 0, total: llm?.total ?? null };
     case 'done':
       return { label: 'Done', done: 1, total: 1 };
     case 'failed':

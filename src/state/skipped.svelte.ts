@@ -1,21 +1,25 @@
 /** What ingest skipped and which files did not parse, for the open project (reloaded as counts change). */
-import { loadFailedFiles, loadSkipped } from '../adapters/storage/queries.ts';
 import type { SkippedPath } from '../domain/ingest.ts';
-import type { FileRow, ProjectRow } from '../domain/records.ts';
-import type { Services } from '../app/services.ts';
+import type { ProjectRow } from '../domain/records.ts';
+import type { FailedFile } from '../domain/views.ts';
+import type { Notices } from './notices.svelte.ts';
+import type { Services } from './services.ts';
 
 export class SkippedState {
   #skipped = $state.raw<SkippedPath[]>([]);
-  #failed = $state.raw<Pick<FileRow, 'path' | 'error'>[]>([]);
+  #failed = $state.raw<FailedFile[]>([]);
   #key = '';
 
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly services: Services,
+    private readonly notices: Notices,
+  ) {}
 
   get skipped(): SkippedPath[] {
     return this.#skipped;
   }
 
-  get failed(): Pick<FileRow, 'path' | 'error'>[] {
+  get failed(): FailedFile[] {
     return this.#failed;
   }
 
@@ -28,12 +32,12 @@ export class SkippedState {
       this.#failed = [];
       return;
     }
-    void Promise.all([loadSkipped(this.services.db, project.id), loadFailedFiles(this.services.db, project.id)]).then(
-      ([skipped, failed]) => {
-        if (this.#key !== key) return;
-        this.#skipped = skipped;
-        this.#failed = failed;
-      },
-    );
+    const { reads } = this.services;
+    void this.notices.guard('skipped', 'Reading the list of skipped files', async () => {
+      const [skipped, failed] = await Promise.all([reads.skipped(project.id), reads.failedFiles(project.id)]);
+      if (this.#key !== key) return;
+      this.#skipped = skipped;
+      this.#failed = failed;
+    });
   }
 }

@@ -1,34 +1,34 @@
 /**
  * Projects and which one is open. On load it opens the most recent project and, if a reload interrupted
- * its run, resumes it.
+ * its run, resumes it (a project in its LLM stages waits for its engine, then goes on by itself).
  */
-import { observeProjects } from '../adapters/storage/queries.ts';
-import type { FolderSource } from '../core/ingest/tree.ts';
 import type { ProjectRow } from '../domain/records.ts';
-import type { Services } from '../app/services.ts';
+import type { Notices } from './notices.svelte.ts';
 import type { RunController } from './runController.svelte.ts';
+import type { FolderInput, Services } from './services.ts';
 
-const UNFINISHED = new Set(['ingesting', 'extracting', 'verifying']);
+const UNFINISHED = new Set(['ingesting', 'extracting', 'verifying', 'generating']);
 
 export class Workspace {
   #projects = $state.raw<ProjectRow[]>([]);
   #selectedId = $state<string | null>(null);
   #loaded = $state(false);
-  #error = $state<string | null>(null);
 
   readonly current = $derived(this.#projects.find((p) => p.id === this.#selectedId) ?? null);
 
   constructor(
     private readonly services: Services,
     private readonly run: RunController,
+    private readonly notices: Notices,
   ) {
-    observeProjects(services.db).subscribe({
+    services.reads.projects().subscribe({
       next: (rows) => {
         this.#projects = rows;
+        this.notices.dismiss('projects');
         if (!this.#loaded) this.#firstLoad(rows);
       },
       error: (error: unknown) => {
-        this.#error = `Stored projects could not be read: ${error instanceof Error ? error.message : String(error)}`;
+        this.notices.report('projects', 'Reading your stored projects', error);
         this.#loaded = true;
       },
     });
@@ -42,27 +42,24 @@ export class Workspace {
     return this.#loaded;
   }
 
-  get error(): string | null {
-    return this.#error;
-  }
-
   select(id: string | null): void {
     this.#selectedId = id;
   }
 
-  async open(source: FolderSource): Promise<void> {
-    this.#error = null;
-    try {
+  /** A folder the person gave the page: read it and start a project on it. */
+  async open(input: FolderInput): Promise<void> {
+    await this.notices.guard('open', 'Starting a project', async () => {
+      const source = await this.services.readFolder(input);
       this.#selectedId = await this.run.start(source);
-    } catch (error) {
-      this.#error = `Could not start a project: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    });
   }
 
   async remove(id: string): Promise<void> {
-    if (this.run.running === id) this.run.cancel();
-    await this.services.store.deleteProject(id);
-    if (this.#selectedId === id) this.#selectedId = this.#projects.find((p) => p.id !== id)?.id ?? null;
+    await this.notices.guard(`remove:${id}`, 'Deleting the project', async () => {
+      if (this.run.running === id) this.run.cancel();
+      await this.services.store.deleteProject(id);
+      if (this.#selectedId === id) this.#selectedId = this.#projects.find((p) => p.id !== id)?.id ?? null;
+    });
   }
 
   resume(id: string): void {

@@ -18,6 +18,10 @@ class MemorySettings implements SettingsPort {
   async saveEngineChoice(choice: EngineChoice) {
     this.saved = choice;
   }
+  async pipelineSettings() {
+    return null;
+  }
+  async savePipelineSettings() {}
 }
 
 const LOADS = parseScenario(
@@ -70,7 +74,7 @@ describe('engine state', () => {
     await loading;
     phases.push(...host.loads[0]!.progress.map((p) => p.phase));
     expect(phases).toEqual(['download', 'load']);
-    expect(engine.status).toMatchObject({ state: 'ready', capabilities: { engine: 'scripted' } });
+    expect(engine.status).toMatchObject({ state: 'ready', capabilities: { engine: 'webllm' } });
     expect(engine.client).toBe(host.clients[0]);
     expect(engine.cachedModels.map((m) => m.modelId)).toEqual([host.clients[0]!.capabilities.model]);
   });

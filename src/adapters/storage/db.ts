@@ -5,6 +5,8 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { FileRow, OutcomeRow, ProjectRow, SkipBatchRow, SourceRow, TextRow } from '../../domain/records.ts';
+import type { LlmCallRow, StageDataRow, StageRow } from '../../domain/pipeline.ts';
+import { upgrade1to2, upgrade2to3 } from './upgrades.ts';
 
 export const DB_NAME = 'semiverse';
 
@@ -21,6 +23,9 @@ export class SemiverseDb extends Dexie {
   skipped!: Table<SkipBatchRow, FileKey>;
   outcomes!: Table<OutcomeRow, string>;
   settings!: Table<SettingRow, string>;
+  stages!: Table<StageRow, string>;
+  stageData!: Table<StageDataRow, string>;
+  llmCalls!: Table<LlmCallRow, string>;
 
   constructor(name = DB_NAME) {
     // relaxed: no flush to disk per transaction; a crash loses at most the last writes, which a resumed run
@@ -37,6 +42,17 @@ export class SemiverseDb extends Dexie {
     });
     // 2: the user's settings (the LLM engine they chose), one row per key. Nothing to migrate.
     this.version(2).stores({ settings: 'key' });
+    // 3: rows of schema 2 (see SCHEMA_VERSION in domain/records.ts and upgrades.ts).
+    this.version(3).stores({}).upgrade(upgrade1to2);
+    // 4: the LLM pipeline: one verdict per function and stage (small: the funnel reads them all), its output
+    // apart, and every LLM answer by request. Rows of schema 3 (see upgrades.ts).
+    this.version(4)
+      .stores({
+        stages: 'id, projectId, [projectId+path], functionId',
+        stageData: 'id, projectId',
+        llmCalls: 'key, projectId, functionId',
+      })
+      .upgrade(upgrade2to3);
   }
 }
 

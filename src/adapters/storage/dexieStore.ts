@@ -3,27 +3,49 @@
  * what they count, computed from what was there before (a re-written row moves no counter), so they stay
  * exact across reloads, resumes and a second tab. Nothing but Dexie work is awaited inside a transaction.
  */
-import type { ExportItem, FileExtraction, PendingFunction, StoragePort } from '../../core/ports.ts';
+import { composeProgram } from '../../core/extract/composeProgram.ts';
+import type {
+  ExportItem,
+  FileExtraction,
+  LlmExportItem,
+  PendingFunction,
+  StageVerdict,
+  StoragePort,
+} from '../../core/ports.ts';
+import type { LlmCallRow, LlmStage, StageDataRow, StageRow } from '../../domain/pipeline.ts';
+import type { FileCode } from '../../domain/views.ts';
 import type { SkippedPath } from '../../domain/ingest.ts';
 import type { FileRow, OutcomeRow, ProjectCounts, ProjectRow, SourceRow, TextRow } from '../../domain/records.ts';
 import { SCHEMA_VERSION } from '../../domain/records.ts';
 import type { FunctionStatus } from '../../domain/verify.ts';
 import { ofProject, type SemiverseDb } from './db.ts';
+import { checkProject, checked } from './rowChecks.ts';
+import { RowGate } from './rowGate.ts';
 import { guard } from './storageErrors.ts';
 
+/** Rows read here pass their checks first (RowGate): an unreadable row is reported and left out. */
 export class DexieStore implements StoragePort {
-  constructor(readonly db: SemiverseDb) {}
+  constructor(
+    readonly db: SemiverseDb,
+    readonly gate = new RowGate(),
+  ) {}
 
   createProject(project: ProjectRow): Promise<void> {
     return guard(this.db.projects.add(project).then(() => undefined));
   }
 
   project(id: string): Promise<ProjectRow | undefined> {
-    return guard(this.db.projects.get(id));
+    return guard(this.db.projects.get(id).then((row) => this.gate.one('projects', row)));
   }
 
   latestProject(): Promise<ProjectRow | undefined> {
-    return guard(this.db.projects.orderBy('updatedAt').last());
+    return guard(
+      this.db.projects
+        .orderBy('updatedAt')
+        .reverse()
+        .toArray()
+        .then((rows) => this.gate.keep('projects', rows)[0]),
+    );
   }
 
   updateProject(id: string, patch: Partial<Omit<ProjectRow, 'id' | 'counts'>>): Promise<void> {
@@ -33,14 +55,15 @@ export class DexieStore implements StoragePort {
   deleteProject(id: string): Promise<void> {
     const db = this.db;
     const perFile = [db.files, db.texts, db.sources, db.skipped];
+    const byProject = [db.outcomes, db.stages, db.stageData, db.llmCalls];
     return guard(
-      db.transaction('rw', [db.projects, db.outcomes, ...perFile], async () => {
+      db.transaction('rw', [db.projects, ...byProject, ...perFile], async () => {
         for (const table of perFile)
           await table
             .where('[projectId+path]')
             .between(...ofProject(id))
             .delete();
-        await db.outcomes.where('projectId').equals(id).delete();
+        for (const table of byProject) await table.where('projectId').equals(id).delete();
         await db.projects.delete(id);
       }),
     );
@@ -84,14 +107,17 @@ export class DexieStore implements StoragePort {
   }
 
   fileText(projectId: string, path: string): Promise<TextRow | undefined> {
-    return guard(this.db.texts.get([projectId, path]));
+    return guard(this.db.texts.get([projectId, path]).then((row) => this.gate.one('texts', row)));
   }
 
   saveExtractions(projectId: string, results: FileExtraction[]): Promise<void> {
     const db = this.db;
     return guard(
       db.transaction('rw', [db.projects, db.files, db.sources], async () => {
-        const current = await db.files.bulkGet(results.map((r): [string, string] => [projectId, r.path]));
+        const current = this.gate.each(
+          'files',
+          await db.files.bulkGet(results.map((r): [string, string] => [projectId, r.path])),
+        );
         // A file already extracted (by another tab, or before a reload) keeps its first result.
         const fresh = results.flatMap((result, i) => {
           const file = current[i];
@@ -126,7 +152,8 @@ export class DexieStore implements StoragePort {
   pendingFunctions(projectId: string): Promise<PendingFunction[]> {
     return guard(
       (async () => {
-        const files = await this.db.files.where('[projectId+state]').equals([projectId, 'extracted']).toArray();
+        const stored = await this.db.files.where('[projectId+state]').equals([projectId, 'extracted']).toArray();
+        const files = this.gate.keep('files', stored);
         files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         return files.flatMap((file) =>
           file.functions.flatMap((fn, index) =>
@@ -138,7 +165,7 @@ export class DexieStore implements StoragePort {
   }
 
   fileSource(projectId: string, path: string): Promise<SourceRow | undefined> {
-    return guard(this.db.sources.get([projectId, path]));
+    return guard(this.db.sources.get([projectId, path]).then((row) => this.gate.one('sources', row)));
   }
 
   saveOutcomes(projectId: string, outcomes: OutcomeRow[]): Promise<void> {
@@ -146,7 +173,10 @@ export class DexieStore implements StoragePort {
     return guard(
       db.transaction('rw', [db.projects, db.files, db.outcomes], async () => {
         const filePaths = [...new Set(outcomes.map((o) => o.path))];
-        const files = await db.files.bulkGet(filePaths.map((path): [string, string] => [projectId, path]));
+        const files = this.gate.each(
+          'files',
+          await db.files.bulkGet(filePaths.map((path): [string, string] => [projectId, path])),
+        );
         const byId = new Map(outcomes.map((o) => [o.id, o.outcome.status]));
         const moves: [FunctionStatus, FunctionStatus][] = [];
         const updated = files.flatMap((file) => {
@@ -171,26 +201,163 @@ export class DexieStore implements StoragePort {
     );
   }
 
+  async fileCode(projectId: string, path: string): Promise<FileCode | null> {
+    const [text, file] = await guard(
+      Promise.all([this.db.texts.get([projectId, path]), this.db.files.get([projectId, path])]),
+    );
+    const checkedText = this.gate.one('texts', text);
+    if (!checkedText) return null;
+    return { text: checkedText.text, segments: this.gate.one('files', file)?.segments ?? null };
+  }
+
+  outcome(functionId: string): Promise<OutcomeRow | undefined> {
+    return guard(this.db.outcomes.get(functionId).then((row) => this.gate.one('outcomes', row)));
+  }
+
+  pipelineFunctions(projectId: string): Promise<PendingFunction[]> {
+    return guard(
+      (async () => {
+        const stored = await this.db.files.where('[projectId+state]').equals([projectId, 'extracted']).toArray();
+        const files = this.gate.keep('files', stored);
+        files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        return files.flatMap((file) => file.functions.map((fn, index) => ({ id: fn.id, path: file.path, index })));
+      })(),
+    );
+  }
+
+  stageRows(functionId: string): Promise<StageRow[]> {
+    return guard(
+      this.db.stages
+        .where('functionId')
+        .equals(functionId)
+        .toArray()
+        .then((rows) => this.gate.keep('stages', rows)),
+    );
+  }
+
+  stageData(ids: readonly string[]): Promise<(StageDataRow | undefined)[]> {
+    return guard(this.db.stageData.bulkGet([...ids]).then((rows) => this.gate.each('stageData', rows)));
+  }
+
+  saveStage(row: StageRow, data: StageDataRow | null): Promise<void> {
+    const db = this.db;
+    return guard(
+      db.transaction('rw', [db.stages, db.stageData], async () => {
+        await db.stages.put(row);
+        if (data) await db.stageData.put(data);
+        else await db.stageData.delete(row.id);
+      }),
+    );
+  }
+
+  llmCall(key: string): Promise<LlmCallRow | undefined> {
+    return guard(this.db.llmCalls.get(key).then((row) => this.gate.one('llmCalls', row)));
+  }
+
+  saveLlmCall(row: LlmCallRow): Promise<void> {
+    return guard(this.db.llmCalls.put(row).then(() => undefined));
+  }
+
+  stageVerdicts(projectId: string): Promise<StageVerdict[]> {
+    return guard(
+      this.db.stages
+        .where('projectId')
+        .equals(projectId)
+        .toArray()
+        .then((rows) =>
+          this.gate.keep('stages', rows).map(({ functionId, path, stage, fingerprint, status, reason, tokens }) => ({
+            functionId,
+            path,
+            stage,
+            fingerprint,
+            status,
+            reason,
+            tokens,
+          })),
+        ),
+    );
+  }
+
+  acceptedIn(projectId: string, paths: readonly string[], prints: Record<LlmStage, string>): Promise<LlmExportItem[]> {
+    const db = this.db;
+    return guard(
+      (async () => {
+        const items: LlmExportItem[] = [];
+        for (const path of paths) {
+          const verdicts = this.gate.keep(
+            'stages',
+            await db.stages.where('[projectId+path]').equals([projectId, path]).toArray(),
+          );
+          const accepted = verdicts.filter(
+            (v) => v.stage === 'verify' && v.status === 'kept' && v.fingerprint === prints.verify,
+          );
+          if (accepted.length === 0) continue;
+          const [file, source, text] = await Promise.all([
+            db.files.get([projectId, path]).then((r) => this.gate.one('files', r)),
+            db.sources.get([projectId, path]).then((r) => this.gate.one('sources', r)),
+            db.texts.get([projectId, path]).then((r) => this.gate.one('texts', r)),
+          ]);
+          if (!file || !source || !text || !file.segments) continue;
+          const stages = ['select', 'oracle', 'judge', 'solve', 'verify'] as const;
+          const wanted = accepted.flatMap((v) => stages.map((stage) => `${v.functionId}#${stage}`));
+          const data = new Map(
+            this.gate.keep('stageData', await db.stageData.bulkGet(wanted)).map((d) => [d.id, d.output]),
+          );
+          for (const v of accepted) {
+            const index = file.functions.findIndex((fn) => fn.id === v.functionId);
+            const fn = source.fns[index];
+            const out = Object.fromEntries(stages.map((stage) => [stage, data.get(`${v.functionId}#${stage}`)]));
+            // Every stage the sample is made of must be current: a stale one means the verify verdict is stale.
+            const current = stages.every((stage) =>
+              verdicts.some(
+                (r) =>
+                  r.functionId === v.functionId &&
+                  r.stage === stage &&
+                  r.fingerprint === prints[stage] &&
+                  r.status === 'kept',
+              ),
+            );
+            if (!fn || !fn.program || !current || stages.some((stage) => out[stage]?.stage !== stage)) continue;
+            items.push({
+              path,
+              summary: file.functions[index]!,
+              fn,
+              fileSha256: file.sha256,
+              program: source.programs[index] ?? composeProgram(text.text, file.segments, fn.program),
+              ...(out as Pick<LlmExportItem, (typeof stages)[number]>),
+            });
+          }
+        }
+        return items;
+      })(),
+    );
+  }
+
   passedPage(
     projectId: string,
     afterPath: string | null,
     count: number,
-  ): Promise<{ items: ExportItem[]; lastPath: string | null }> {
+  ): Promise<{ items: ExportItem[]; lastPath: string | null; paths: string[] }> {
     const db = this.db;
     return guard(
       (async () => {
         const [from, to] = ofProject(projectId);
-        const files = await db.files
+        const stored = await db.files
           .where('[projectId+path]')
           .between(afterPath === null ? from : [projectId, afterPath], to, afterPath === null, true)
           .limit(count)
           .toArray();
+        const files = this.gate.keep('files', stored);
         const withPassed = files.filter((f) => f.functions.some((fn) => fn.status === 'passed'));
-        const sources = await db.sources.bulkGet(withPassed.map((f): [string, string] => [projectId, f.path]));
+        const sources = this.gate.each(
+          'sources',
+          await db.sources.bulkGet(withPassed.map((f): [string, string] => [projectId, f.path])),
+        );
         const passedIds = withPassed.flatMap((f) =>
           f.functions.filter((fn) => fn.status === 'passed').map((fn) => fn.id),
         );
-        const outcomes = new Map((await db.outcomes.bulkGet(passedIds)).flatMap((o) => (o ? [[o.id, o]] : [])));
+        const outcomeRows = this.gate.keep('outcomes', await db.outcomes.bulkGet(passedIds));
+        const outcomes = new Map(outcomeRows.map((o) => [o.id, o]));
         const items = withPassed.flatMap((file, i) =>
           file.functions.flatMap((summary, index) => {
             const fn = sources[i]?.fns[index];
@@ -200,7 +367,8 @@ export class DexieStore implements StoragePort {
               : [];
           }),
         );
-        return { items, lastPath: files.length === 0 ? null : files[files.length - 1]!.path };
+        const pagePaths = stored.map((f) => f.path);
+        return { items, lastPath: stored.length === 0 ? null : stored[stored.length - 1]!.path, paths: pagePaths };
       })(),
     );
   }
@@ -210,9 +378,12 @@ function paths(keys: [string, string][]): string[] {
   return keys.map(([, path]) => path);
 }
 
+/** Moves a project's counters; a project row that cannot be read (reported elsewhere) is left as it is. */
 async function bump(db: SemiverseDb, projectId: string, change: (counts: ProjectCounts) => void): Promise<void> {
-  const project = await db.projects.get(projectId);
-  if (!project) return;
+  const stored = await db.projects.get(projectId);
+  const read = checked<ProjectRow>('projects', projectId, stored, checkProject);
+  if (!read.ok) return;
+  const project = read.row;
   const counts = structuredClone(project.counts);
   change(counts);
   await db.projects.update(projectId, { counts, updatedAt: Date.now() });

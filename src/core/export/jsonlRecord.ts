@@ -20,9 +20,6 @@ export type JsonlRecord = {
   schema_version: number;
 };
 
-/** Python the samples were verified with (Pyodide's CPython build). */
-export const RUNTIME = 'CPython 3.14 (Pyodide 0.314)';
-
 /**
  * The record for a verified function, or null when it has nothing to export: only `passed` outcomes with
  * a program are samples, and a docstring that is nothing but examples gives no instruction.
@@ -41,7 +38,11 @@ export function toJsonlRecord(item: ExportItem, projectName: string): JsonlRecor
     language: 'python',
     method: 'natural-doctest',
     source: { project: projectName, path, start_line: fn.startLine, end_line: fn.endLine, sha256: fileSha256 },
-    verification: { examples: outcome.outcome.examples, plain_asserts: outcome.outcome.plainAsserts, runtime: RUNTIME },
+    verification: {
+      examples: outcome.outcome.examples,
+      plain_asserts: outcome.outcome.plainAsserts,
+      runtime: outcome.runtime,
+    },
     schema_version: EXPORT_SCHEMA_VERSION,
   };
 }

@@ -21,18 +21,23 @@ export async function extractStage(
 ): Promise<void> {
   const pending = await storage.pendingFiles(projectId);
   const writes = new Batcher<FileExtraction>((results) => storage.saveExtractions(projectId, results), WRITE_BATCH);
-  await forEachConcurrent(
-    pending,
-    python.size * 2,
-    async (path) => {
-      const file = await storage.fileText(projectId, path);
-      if (!file) return;
-      const reply = await python.extract({ path, text: file.text, localModules }, signal);
-      // A pool that cannot run Python at all must not turn every file into a failure: stop, keep them pending.
-      if (python.unavailable) throw new PythonUnavailableError(python.unavailable);
-      await writes.add(toRows(file, reply));
-    },
-    signal,
-  );
+  try {
+    await forEachConcurrent(
+      pending,
+      python.size * 2,
+      async (path) => {
+        const file = await storage.fileText(projectId, path);
+        if (!file) return;
+        const reply = await python.extract({ path, text: file.text, localModules }, signal);
+        // A pool that cannot run Python at all must not turn every file into a failure: stop, keep them pending.
+        if (python.unavailable) throw new PythonUnavailableError(python.unavailable);
+        await writes.add(toRows(file, reply));
+      },
+      signal,
+    );
+  } finally {
+    // Cancelled or not, what finished is stored before the stage returns: nothing lands after the run ends.
+    await writes.flush().catch(() => undefined);
+  }
   await writes.flush();
 }

@@ -69,7 +69,7 @@ function parseSegment(value: unknown, path: string): Segment {
   throw new ShapeError(`${path}: not a segment`);
 }
 
-function parseFunction(value: unknown, path: string, segmentCount: number): ExtractedFunction {
+export function parseFunction(value: unknown, path: string, segmentCount: number): ExtractedFunction {
   const f = obj(value, path);
   const program =
     f['program'] === null

@@ -1,32 +1,65 @@
 /**
- * The natural-mode pipeline: ingest → extract → verify (doctests) → done. Invariants:
- * - where to resume is decided from stored data (pending files, pending functions), not from memory, so
- *   a reload at any point resumes without redoing finished work;
+ * The pipeline: one staged run, in two configurations. Natural mode runs ingest → extract → doctests; with
+ * an LLM it also runs the LLM stages (core/pipeline: select, probe, oracle, instruct, judge, solve, verify)
+ * after the doctests, whose passing examples become extra tests. Invariants:
+ * - where to resume is decided from stored data (pending files, pending functions, stage verdicts and
+ *   their fingerprints), not from memory, so a reload at any point resumes without redoing finished work;
  * - only ingest needs the dropped folder; after a reload mid-ingest the run goes on with the files that
- *   were stored and says so (project.message, ingestComplete = false);
- * - a cancellation leaves the project resumable; a fault (full disk, no Python) stops it with a message
- *   that says what to do, and its finished work is kept.
+ *   were stored and says so (notice 'ingest-interrupted', ingestComplete = false);
+ * - a cancellation leaves the project resumable; a fault (full disk, no Python, an engine that stopped)
+ *   stops it with a notice that says what to do, and its finished work is kept;
+ * - the LLM stages run only with an engine running the project's model: without one the run waits
+ *   (notice 'llm-missing' or 'llm-mismatch'), it never runs them on another model by itself.
  */
-import type { PythonPort, StoragePort } from '../ports.ts';
 import { StorageError, isAbortError } from '../../domain/errors.ts';
-import { SCHEMA_VERSION, emptyCounts, type ProjectRow } from '../../domain/records.ts';
+import type { ModelRef } from '../../domain/pipeline.ts';
+import {
+  SCHEMA_VERSION,
+  emptyCounts,
+  type ProjectNotice,
+  type ProjectPhase,
+  type ProjectRow,
+} from '../../domain/records.ts';
+import type { PipelineConfig } from '../../domain/pipeline.ts';
 import { extractStage } from '../extract/extractStage.ts';
 import { ingestStage, localModuleNames } from '../ingest/ingestStage.ts';
 import type { FolderSource } from '../ingest/tree.ts';
+import { fingerprints } from '../pipeline/fingerprints.ts';
+import { generateStage } from '../pipeline/generateStage.ts';
+import { stableJson } from '../../lib/hash.ts';
+import { EngineStopped, type LlmRunner } from '../pipeline/llmRunner.ts';
+import type { LlmClient, PythonPort, StoragePort } from '../ports.ts';
 import { verifyStage } from '../verify/verifyStage.ts';
 import { PythonUnavailableError } from './errors.ts';
 
 /**
- * `recheck`, when given, is Python started with another PYTHONHASHSEED: the exported tests of every
- * passing function are run on it once more (with another random seed too), so nothing that passes only by
- * the luck of one seed (set order, random numbers) is exported.
+ * `recheck`, when given, is Python started with another PYTHONHASHSEED: every check is run on it a second
+ * time (with another random seed too), so nothing that passes only by the luck of one seed (set order,
+ * random numbers) is exported. `llm`: the engine for the LLM stages, when one is ready.
  */
-export type RunDeps = { storage: StoragePort; python: PythonPort; recheck?: PythonPort };
+export type RunDeps = {
+  storage: StoragePort;
+  python: PythonPort;
+  recheck?: PythonPort;
+  /**
+   * The engine, or how to get it when the generating phase starts (a run that reads a dropped folder takes
+   * the engine that is ready once the folder is read, not the one that was ready when it started).
+   */
+  llm?: LlmClient | null | (() => LlmClient | null);
+  /** Hears the LLM runner of the generating phase (its speeds and tokens, for the progress panel). */
+  onLlmRunner?: (runner: LlmRunner) => void;
+};
 
 /** The default per-function time limit for running doctests. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-export function newProject(id: string, source: FolderSource, now: number, timeoutMs = DEFAULT_TIMEOUT_MS): ProjectRow {
+export function newProject(
+  id: string,
+  source: FolderSource,
+  now: number,
+  pipeline: PipelineConfig = { mode: 'natural' },
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): ProjectRow {
   return {
     id,
     schemaVersion: SCHEMA_VERSION,
@@ -36,8 +69,9 @@ export function newProject(id: string, source: FolderSource, now: number, timeou
     updatedAt: now,
     phase: 'ingesting',
     ingestComplete: false,
-    message: null,
+    notice: null,
     settings: { timeoutMs },
+    pipeline,
     counts: emptyCounts(),
     localModules: [],
     startedAt: now,
@@ -45,79 +79,129 @@ export function newProject(id: string, source: FolderSource, now: number, timeou
   };
 }
 
+/** How a run ended: the project is done, or it waits for an engine (see the notice), or it stopped. */
+export type RunEnd = 'done' | 'waiting' | 'stopped';
+
+type Phase = {
+  phase: Exclude<ProjectPhase, 'done' | 'failed'>;
+  /** Whether this configuration has the phase. */
+  applies: (project: ProjectRow) => boolean;
+  run: (deps: RunDeps, project: ProjectRow, signal?: AbortSignal, source?: FolderSource) => Promise<RunEnd | void>;
+};
+
+const PHASES: readonly Phase[] = [
+  { phase: 'ingesting', applies: () => true, run: ingest },
+  { phase: 'extracting', applies: () => true, run: extract },
+  { phase: 'verifying', applies: () => true, run: doctests },
+  { phase: 'generating', applies: (p) => p.pipeline.mode === 'llm', run: generate },
+];
+
 /**
- * Run (or resume) a project to the end. `source` is the dropped folder when the run starts from a drop;
- * a resumed run has none. Resolves when the project is done or stopped with a message; rejects only with
- * an AbortError when cancelled.
+ * Run (or resume) a project to the end. `source` is the dropped folder when the run starts from a drop; a
+ * resumed run has none. Resolves when the project is done, waits for an engine, or stopped with a notice;
+ * rejects with an AbortError when cancelled, and with the fault itself when even the notice could not be
+ * stored.
  */
 export async function runProject(
   deps: RunDeps,
   projectId: string,
   signal?: AbortSignal,
   source?: FolderSource,
-): Promise<void> {
-  const { storage, python } = deps;
+): Promise<RunEnd> {
+  const { storage } = deps;
   try {
-    const project = await storage.project(projectId);
-    if (!project || project.phase === 'done') return;
-    if (project.phase === 'ingesting') await ingest(storage, project, signal, source);
-
-    const after = await storage.project(projectId);
-    if (!after) return;
-    if (after.counts.filesAccepted === 0) {
-      const message = after.ingestComplete ? nothingToDo(after) : after.message;
-      await storage.updateProject(projectId, { phase: 'done', finishedAt: Date.now(), message });
-      return;
+    const start = await storage.project(projectId);
+    if (!start || start.phase === 'done') return 'done';
+    // A stopped run goes on from extraction (every stage skips what is stored); its reason is dealt with.
+    if (start.phase === 'failed') await storage.updateProject(projectId, { notice: null });
+    const resumeAt = start.phase === 'failed' ? (start.ingestComplete ? 'extracting' : 'ingesting') : start.phase;
+    const from = Math.max(0, PHASES.findIndex((p) => p.phase === resumeAt));
+    for (const step of PHASES.slice(from)) {
+      const project = await storage.project(projectId);
+      if (!project) return 'done';
+      if (!step.applies(project)) continue;
+      if (project.phase !== step.phase) await storage.updateProject(projectId, { phase: step.phase });
+      const end = await step.run(deps, project, signal, source);
+      if (end === 'done' || end === 'waiting') return end;
     }
-    const localModules = localModuleNames(await storage.filePaths(projectId));
-    await storage.updateProject(projectId, { phase: 'extracting', localModules });
-    await extractStage(storage, python, projectId, localModules, signal);
-    await storage.updateProject(projectId, { phase: 'verifying' });
-    await verifyStage(storage, python, projectId, after.settings.timeoutMs, signal, deps.recheck);
     await storage.updateProject(projectId, { phase: 'done', finishedAt: Date.now() });
+    return 'done';
   } catch (error) {
     if (isAbortError(error)) throw error;
-    await storage.updateProject(projectId, { phase: 'failed', message: describeFault(error) }).catch(() => {});
+    // The project says why it stopped; when even that cannot be stored, the caller must tell the person.
+    await storage.updateProject(projectId, { phase: 'failed', notice: faultNotice(error) }).catch(() => {
+      throw error;
+    });
+    return 'stopped';
   }
 }
 
 async function ingest(
-  storage: StoragePort,
+  { storage }: RunDeps,
   project: ProjectRow,
   signal?: AbortSignal,
   source?: FolderSource,
-): Promise<void> {
+): Promise<RunEnd | void> {
   if (source) {
     await ingestStage(storage, project.id, source, signal);
     await storage.updateProject(project.id, { ingestComplete: true });
-    return;
+  } else {
+    const stored = (await storage.project(project.id))?.counts.filesAccepted ?? 0;
+    await storage.updateProject(project.id, { ingestComplete: false, notice: { code: 'ingest-interrupted', stored } });
   }
-  const stored = (await storage.project(project.id))?.counts.filesAccepted ?? 0;
-  await storage.updateProject(project.id, {
-    ingestComplete: false,
-    message:
-      `The page was reloaded while "${project.name}" was being read: ${stored} Python files had been stored and ` +
-      'the run went on with those. Drop the folder again for a complete run.',
-  });
+  const after = await storage.project(project.id);
+  if (after && after.counts.filesAccepted === 0) {
+    const notice = after.ingestComplete ? nothingToDo(after) : after.notice;
+    await storage.updateProject(project.id, { phase: 'done', finishedAt: Date.now(), notice });
+    return 'done';
+  }
 }
 
-function nothingToDo(project: ProjectRow): string {
+async function extract({ storage, python }: RunDeps, project: ProjectRow, signal?: AbortSignal): Promise<void> {
+  const localModules = localModuleNames(await storage.filePaths(project.id));
+  await storage.updateProject(project.id, { localModules });
+  await extractStage(storage, python, project.id, localModules, signal);
+}
+
+async function doctests(deps: RunDeps, project: ProjectRow, signal?: AbortSignal): Promise<void> {
+  await verifyStage(deps.storage, deps.python, project.id, project.settings.timeoutMs, signal, deps.recheck);
+}
+
+async function generate(deps: RunDeps, project: ProjectRow, signal?: AbortSignal): Promise<RunEnd | void> {
+  const { storage, python } = deps;
+  const llm = typeof deps.llm === 'function' ? deps.llm() : deps.llm;
+  const config = project.pipeline;
+  if (config.mode !== 'llm') return;
+  if (!llm) {
+    await storage.updateProject(project.id, { notice: { code: 'llm-missing', model: config.model } });
+    return 'waiting';
+  }
+  const ready: ModelRef = { engine: llm.capabilities.engine, id: llm.capabilities.model };
+  if (ready.engine !== config.model.engine || ready.id !== config.model.id) {
+    await storage.updateProject(project.id, { notice: { code: 'llm-mismatch', model: config.model, ready } });
+    return 'waiting';
+  }
+  if (project.notice?.code === 'llm-missing' || project.notice?.code === 'llm-mismatch' || project.notice?.code === 'llm-stopped')
+    await storage.updateProject(project.id, { notice: null });
+  const prints = fingerprints(config.model, config.settings, llm.capabilities);
+  if (stableJson(prints) !== stableJson(config.fingerprints))
+    await storage.updateProject(project.id, { pipeline: { ...config, fingerprints: prints } });
+  const recheck = deps.recheck ?? python;
+  await generateStage({ storage, python, recheck, llm }, project.id, config.model, config.settings, signal, deps.onLlmRunner);
+}
+
+function nothingToDo(project: ProjectRow): ProjectNotice {
   const { seen, filesSkipped } = project.counts;
-  if (seen === 0) return `"${project.name}" is empty: there is nothing to read.`;
-  return (
-    `No Python files to read in "${project.name}": ${seen} paths were looked at and ${filesSkipped} skipped ` +
-    '(see the skipped list for why).'
-  );
+  return seen === 0 ? { code: 'empty' } : { code: 'no-python', seen, skipped: filesSkipped };
 }
 
-export function describeFault(error: unknown): string {
-  if (error instanceof StorageError && error.code === 'quota') {
-    return 'The browser has no storage space left for this site. Delete old projects (or free disk space) and press Resume: finished work is kept.';
-  }
-  if (error instanceof StorageError) return `${error.message} Finished work is kept; press Resume to try again.`;
-  if (error instanceof PythonUnavailableError) {
-    return `Python could not run in this browser: ${error.message}. Reload the page and press Resume; if it happens again, check the console.`;
-  }
+/** Why a run stopped, as a code the UI words (state/problemText.ts). */
+export function faultNotice(error: unknown): ProjectNotice {
+  if (error instanceof StorageError && error.code === 'quota') return { code: 'storage-quota' };
+  if (error instanceof StorageError) return { code: 'storage', storage: error.code, detail: error.message };
+  if (error instanceof PythonUnavailableError) return { code: 'python-unavailable', detail: error.message };
+  if (error instanceof EngineStopped)
+    return { code: 'llm-stopped', llm: error.error.code, detail: error.error.message, action: error.error.action };
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `The run stopped because of an internal error (${detail}). Finished work is kept; press Resume to try again.`;
+  return { code: 'internal', detail };
 }

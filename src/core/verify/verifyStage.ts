@@ -20,6 +20,11 @@ export async function verifyStage(
   recheck?: PythonPort,
 ): Promise<void> {
   const pending = await storage.pendingFunctions(projectId);
+  if (pending.length === 0) return;
+  const runtime = await python.runtime(signal).catch((error: unknown) => {
+    if (python.unavailable) throw new PythonUnavailableError(python.unavailable);
+    throw error;
+  });
   const writes = new Batcher<OutcomeRow>((rows) => storage.saveOutcomes(projectId, rows));
   const sources = new SourceCache(storage, projectId);
   await forEachConcurrent(
@@ -35,10 +40,10 @@ export async function verifyStage(
       let outcome: RunOutcome = await python.runDoctest(job, limitMs, signal);
       if (python.unavailable) throw new PythonUnavailableError(python.unavailable);
       if (outcome.status === 'passed' && recheck) outcome = await confirm(recheck, program, outcome, limitMs, signal);
-      await writes.add(outcomeRow(projectId, item, outcome, program, performance.now() - started));
+      await writes.add(outcomeRow(projectId, item, outcome, program, runtime, performance.now() - started));
     },
     signal,
-  );
+  ).finally(() => writes.flush().catch(() => undefined));
   await writes.flush();
 }
 
@@ -53,24 +58,30 @@ async function confirm(
   const again = await recheck.runTests({ program, tests: passed.tests, seed: RECHECK_SEED }, limitMs, signal);
   if (recheck.unavailable) throw new PythonUnavailableError(recheck.unavailable);
   if (again.status === 'passed') return passed;
-  const why = again.status === 'error' ? `${again.exception.type}: ${again.exception.message}` : again.status;
-  const message = `the doctests passed, but their tests did not when run again with another hash seed and random seed (${why})`;
-  return { status: 'error', phase: 'tests', exception: { type: 'NondeterministicResult', message, traceback: '' } };
+  return {
+    status: 'nondeterministic',
+    first: { seed: 0, hashSeed: 0, outcome: passed },
+    second: { seed: RECHECK_SEED, hashSeed: RECHECK_HASH_SEED, outcome: again },
+    detail: 'The doctests passed, but their tests did not when run again with another hash seed and random seed.',
+  };
 }
 
-/** The random seed of the second run (the first uses 0); its worker also has PYTHONHASHSEED=1. */
+/** The random seed of the second run (the first uses 0) and its worker's PYTHONHASHSEED (see RunDeps.recheck). */
 const RECHECK_SEED = 1;
+const RECHECK_HASH_SEED = 1;
 
 function outcomeRow(
   projectId: string,
   item: PendingFunction,
   outcome: RunOutcome,
   program: string,
+  runtime: string,
   ms: number,
 ): OutcomeRow {
   const { id, path } = item;
   const durationMs = Math.round(ms);
-  return { id, projectId, path, schemaVersion: SCHEMA_VERSION, outcome, program, durationMs, finishedAt: Date.now() };
+  const finishedAt = Date.now();
+  return { id, projectId, path, schemaVersion: SCHEMA_VERSION, outcome, program, runtime, durationMs, finishedAt };
 }
 
 /** The source rows of the last few files: pending functions arrive in file order. */
