@@ -44,8 +44,12 @@ export function isOutsideCheckout(path: string, places: Places = PLACES): boolea
   const target = resolve(path);
   // The checkout's own folders above it (the parent, /) are on the way in, not outside.
   if (places.checkouts.some((checkout) => within(target, checkout) || within(checkout, target))) return false;
+  const inParent = within(target, places.parent);
+  // Beside the checkout is outside, even when the checkout itself was cloned into a temp folder
+  // (/tmp/ci/main: /tmp/ci/shared is outside; the suite's own temp folders are /tmp/semiverse-…, not there).
+  if (inParent && !within(places.temp, places.parent)) return true;
   if (within(target, places.temp)) return false;
-  return within(target, places.parent) || (places.home !== sep && within(target, places.home));
+  return inParent || (places.home !== sep && within(target, places.home));
 }
 
 /** One process-wide record, shared by every evaluation of this module (one per test file). */

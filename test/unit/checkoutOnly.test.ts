@@ -162,6 +162,10 @@ describe('the run-time recorder (test/setup/node.ts)', () => {
     expect(inside.filter((path) => isOutsideCheckout(path, places))).toEqual([]);
     // The incident itself, against this checkout.
     expect(isOutsideCheckout(join(PLACES.parent, 'shared', 'data', 'HumanEval.jsonl'))).toBe(true);
+    // A clone inside a temp folder (as CI may make): beside it is still outside, other temp folders are not.
+    const cloned: Places = { checkouts: ['/tmp/ci/app'], parent: '/tmp/ci', home: '/h', temp: '/tmp' };
+    expect(isOutsideCheckout('/tmp/ci/shared/data/x', cloned)).toBe(true);
+    expect(isOutsideCheckout('/tmp/semiverse-run-1/x', cloned)).toBe(false);
   });
 
   it('records a read in the parent folder through named imports, and no probe that finds nothing', async () => {
