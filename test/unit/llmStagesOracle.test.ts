@@ -15,7 +15,9 @@ import { runNatively } from '../builders/nativeTests.ts';
 
 let pair: PythonPair;
 beforeAll(async () => {
-  pair = await deadlinePython(1_000);
+  // Calls are cut at 5 s: inputs that loop stop at their own per-case budget (50 ms once a few cases ran),
+  // so a batch with many of them (negative Collatz inputs cycle for ever) stays far under it.
+  pair = await deadlinePython(5_000);
 });
 afterAll(async () => {
   await pair?.dispose();
@@ -255,7 +257,8 @@ describe('the oracle on hard-to-test code', () => {
     expect(oracle.cases.length).toBeGreaterThanOrEqual(3);
     const verify = (await run.output('collatz_steps', 'verify'))!;
     expect(verify.passed).toBe(verify.total);
-    expect(pair.python.timeouts).toBeGreaterThanOrEqual(3);
+    // The input's own budget stopped it inside Python: no batch reached the pool's limit, none was split.
+    expect(pair.python.timeouts).toBe(0);
   });
 
   it('keeps expected exceptions as cases, exports tests that check their type, and fails a solution that returns instead', async () => {

@@ -221,6 +221,7 @@ describe('valid-output', () => {
       logprobs: true,
       jsonSchema: true,
       maxChoices: 16,
+      choicesShareThePrompt: false,
       continuesAssistant: false,
     });
     expect((await client.chat(ask('An instruction, please.'))).text).toMatch(/^Write a python function/);

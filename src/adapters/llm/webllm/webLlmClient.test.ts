@@ -187,6 +187,7 @@ describe('WebLlmClient: requests and replies', () => {
       jsonSchema: true,
       // web-llm generates n choices one after another; it cannot continue an assistant message.
       maxChoices: 16,
+      choicesShareThePrompt: false,
       continuesAssistant: false,
     });
   });

@@ -23,6 +23,10 @@ import { dropped, kept as keptResult, need, type Stage } from '../stage.ts';
 /** Seeds of the two runs; the recheck worker also has PYTHONHASHSEED 1 (see RunDeps.recheck). */
 const FIRST_SEED = 0;
 const SECOND_SEED = 1;
+/** Behaviour flags (from extraction) of code whose results may change from run to run. */
+const CHANCY_FLAGS = ['randomness', 'time'];
+/** More random seeds for such code: six more agreeing runs leave a 1-in-3 choice a 1-in-2,187 chance. */
+const EXTRA_SEEDS = [2, 3, 4, 5, 6, 7];
 /** The least a case's budget can be: timer noise and a cold cache must not make a case "hang". */
 const CASE_FLOOR_MS = 50;
 /** A mutant's case stops after 20 × the original's slowest case, and never sooner than this. */
@@ -71,14 +75,43 @@ export const oracle: Stage = async (input, earlier, deps) => {
     limit,
     signal,
   );
+  // Code that draws random numbers or reads the clock may agree twice by luck (a choice among 3: one time
+  // in 3), and a consumer runs the tests unseeded: such functions run under more random seeds.
+  const chancy = input.fn.flags.some((flag) => CHANCY_FLAGS.includes(flag));
+  const extra = chancy
+    ? await Promise.all(
+        EXTRA_SEEDS.map((seed) =>
+          runBatch(
+            python,
+            { program, entryPoint, seed, coverage: false, tests: false, caseBudget },
+            ran.map((r) => inputs[r.index]!),
+            limit,
+            signal,
+          ),
+        ),
+      )
+    : [];
   const candidates: OracleCase[] = [];
   const proposedKeys = new Set(proposed.map((c) => keyOf(c)));
   const preference: number[] = [];
   ran.forEach(({ index, outcome }, i) => {
     const again = second.kind === 'ran' ? second.cases[i] : undefined;
-    if (!again || again.kind === 'timeout' || again.kind === 'crashed' || again.kind === 'invalid' || again.kind === 'memory')
+    if (
+      !again ||
+      again.kind === 'timeout' ||
+      again.kind === 'crashed' ||
+      again.kind === 'invalid' ||
+      again.kind === 'memory'
+    )
       return count('second-run-failed');
     if (!sameBehaviour(outcome, again)) return count('nondeterministic');
+    const steady = extra.every((run) => {
+      const other = run.kind === 'ran' ? run.cases[i] : undefined;
+      return (
+        other !== undefined && (other.kind === 'ok' || other.kind === 'exception') && sameBehaviour(outcome, other)
+      );
+    });
+    if (!steady) return count('nondeterministic');
     if (outcome.test === null) return count('testless');
     if (outcome.stdout.truncated) return count('output-too-long');
     const args = inputs[index]!;
@@ -93,7 +126,9 @@ export const oracle: Stage = async (input, earlier, deps) => {
       ms: outcome.ms,
     });
     // Proposed by the model before mutated; returns before raises; short before long.
-    preference.push((proposedKeys.has(keyOf(args)) ? 2 : 0) + (outcome.kind === 'ok' ? 1 : 0) - JSON.stringify(args).length / 1e4);
+    preference.push(
+      (proposedKeys.has(keyOf(args)) ? 2 : 0) + (outcome.kind === 'ok' ? 1 : 0) - JSON.stringify(args).length / 1e4,
+    );
   });
 
   // Slow next to the others: a case that takes far longer than the median one (and over a few ms).
@@ -103,10 +138,15 @@ export const oracle: Stage = async (input, earlier, deps) => {
   const usablePreference = preference.filter((_, i) => quick[i]);
   for (const q of quick) if (!q) count('slow');
   if (!usable.some((c) => c.expect.kind === 'ok')) {
-    return dropped('too-few-cases', summary(tally, 'No case returned a value: every usable input raised.'), output([], first, tally, null));
+    return dropped(
+      'too-few-cases',
+      summary(tally, 'No case returned a value: every usable input raised.'),
+      output([], first, tally, null),
+    );
   }
   // What each case catches: small changes to the function that make it behave differently on that case.
-  const mutants = settings.oracle.mutants > 0 ? await python.mutants(program, entryPoint, settings.oracle.mutants, signal) : [];
+  const mutants =
+    settings.oracle.mutants > 0 ? await python.mutants(program, entryPoint, settings.oracle.mutants, signal) : [];
   const catches = await mutantsCaught(python, mutants, entryPoint, usable, signal);
   const chosen = coverCases(
     usable.map((c, i) => ({
@@ -127,10 +167,15 @@ export const oracle: Stage = async (input, earlier, deps) => {
   if (kept.length < settings.oracle.minCases)
     return dropped(
       'too-few-cases',
-      summary(tally, `${kept.length} usable case${kept.length === 1 ? '' : 's'}; at least ${settings.oracle.minCases} are needed.`),
+      summary(
+        tally,
+        `${kept.length} usable case${kept.length === 1 ? '' : 's'}; at least ${settings.oracle.minCases} are needed.`,
+      ),
       output(kept, first, tally, coverage, score),
     );
-  return kept.length > 0 ? keptResult(output(kept, first, tally, coverage, score)) : dropped('too-few-cases', 'No usable case.');
+  return kept.length > 0
+    ? keptResult(output(kept, first, tally, coverage, score))
+    : dropped('too-few-cases', 'No usable case.');
 };
 
 /** Per case, the mutants (by index) on which it behaves unlike the original (a case that hangs one catches it). */
