@@ -20,11 +20,14 @@ import type { FunctionStatus, RunOutcome } from './verify.ts';
  * that ran it (`runtime`).
  * 3: ProjectRow.pipeline (natural mode, or the LLM stages with a model and settings), phase 'generating',
  * and the LLM pipeline's tables (stages, stageData, llmCalls: domain/pipeline.ts).
+ * 4: the dataset's tables (dedup, findings, licenses, imported: domain/dataset.ts), phases 'deduplicating'
+ * and 'screening', origin 'import'. Rows of earlier tables keep their shape (no upgrade step).
  * The upgrades are in adapters/storage/upgrades.ts.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
-export type ProjectPhase = 'ingesting' | 'extracting' | 'verifying' | 'generating' | 'done' | 'failed';
+export type ProjectPhase =
+  'ingesting' | 'extracting' | 'deduplicating' | 'verifying' | 'generating' | 'screening' | 'done' | 'failed';
 
 export type ProjectCounts = {
   /** Paths looked at while walking the folder, skipped ones included. */
@@ -46,7 +49,7 @@ export type ProjectRow = {
   id: string;
   schemaVersion: number;
   name: string;
-  origin: 'drop' | 'picker' | 'zip';
+  origin: 'drop' | 'picker' | 'zip' | 'import';
   createdAt: number;
   updatedAt: number;
   phase: ProjectPhase;

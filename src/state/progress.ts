@@ -19,6 +19,10 @@ export function progressOf(project: ProjectRow, llm: { done: number; total: numb
       return { label: 'Reading files', done: c.seen, total: null };
     case 'extracting':
       return { label: 'Extracting functions', done: c.filesExtracted + c.filesFailed, total: c.filesAccepted };
+    case 'deduplicating':
+      return { label: 'Finding duplicates', done: 0, total: null };
+    case 'screening':
+      return { label: 'Screening samples', done: 0, total: null };
     case 'verifying':
       return { label: 'Running doctests', done: c.doctestsRun, total: c.doctestsRun + c.byStatus.pending };
     case 'generating':

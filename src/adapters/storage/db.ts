@@ -5,6 +5,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { FileRow, OutcomeRow, ProjectRow, SkipBatchRow, SourceRow, TextRow } from '../../domain/records.ts';
+import type { DedupRow, FindingsRow, ImportedRow, LicenseRow } from '../../domain/dataset.ts';
 import type { LlmCallRow, StageDataRow, StageRow } from '../../domain/pipeline.ts';
 import { upgrade1to2, upgrade2to3 } from './upgrades.ts';
 
@@ -26,6 +27,10 @@ export class SemiverseDb extends Dexie {
   stages!: Table<StageRow, string>;
   stageData!: Table<StageDataRow, string>;
   llmCalls!: Table<LlmCallRow, string>;
+  dedup!: Table<DedupRow, string>;
+  findings!: Table<FindingsRow, string>;
+  licenses!: Table<LicenseRow, FileKey>;
+  imported!: Table<ImportedRow, string>;
 
   constructor(name = DB_NAME) {
     // relaxed: no flush to disk per transaction; a crash loses at most the last writes, which a resumed run
@@ -53,6 +58,14 @@ export class SemiverseDb extends Dexie {
         llmCalls: 'key, projectId, functionId',
       })
       .upgrade(upgrade2to3);
+    // 5: the dataset (schema 4, domain/dataset.ts): duplicates among functions, what the screens found per
+    // sample, licences of the folder, imported lines. New tables only: nothing to upgrade.
+    this.version(5).stores({
+      dedup: 'functionId, projectId',
+      findings: 'key, projectId',
+      licenses: '[projectId+path], projectId',
+      imported: 'key, projectId, importId',
+    });
   }
 }
 

@@ -10,6 +10,7 @@
  */
 import { parseFunction } from '../../core/extract/parseExtractReply.ts';
 import { parseRunOutcome } from '../../core/verify/parseRunOutcome.ts';
+import type { DedupRow, FindingsRow, ImportedRow, LicenseRow } from '../../domain/dataset.ts';
 import { SKIP_REASONS } from '../../domain/ingest.ts';
 import {
   DROP_REASONS,
@@ -59,6 +60,10 @@ const SHAPE_SINCE = {
   stages: 3,
   stageData: 3,
   llmCalls: 3,
+  dedup: 4,
+  findings: 4,
+  licenses: 4,
+  imported: 4,
 } as const;
 
 function version(o: Obj, since: number): void {
@@ -70,8 +75,17 @@ function version(o: Obj, since: number): void {
   if (v < since) throw new ShapeError(`schema ${v} was not upgraded to ${since}`);
 }
 
-const PHASES = ['ingesting', 'extracting', 'verifying', 'generating', 'done', 'failed'] as const;
-const ORIGINS = ['drop', 'picker', 'zip'] as const;
+const PHASES = [
+  'ingesting',
+  'extracting',
+  'deduplicating',
+  'verifying',
+  'generating',
+  'screening',
+  'done',
+  'failed',
+] as const;
+const ORIGINS = ['drop', 'picker', 'zip', 'import'] as const;
 const FILE_STATES = ['pending', 'extracted', 'failed'] as const;
 const FN_KINDS = ['function', 'method', 'nested'] as const;
 const MODULE_ORIGINS = ['stdlib', 'third_party', 'local', 'unavailable'] as const;
@@ -240,6 +254,33 @@ export function checkLlmCall(c: Obj): void {
   obj(result['usage'], 'llmCall.result.usage');
 }
 
+export function checkDedup(d: Obj): void {
+  str(d, 'functionId', 'dedup');
+  str(d, 'projectId', 'dedup');
+  if (d['duplicateOf'] !== null) str(d, 'duplicateOf', 'dedup');
+  if (d['kind'] !== null) oneOf(d, 'kind', 'dedup', ['exact', 'near'] as const);
+}
+
+export function checkFindings(f: Obj): void {
+  for (const key of ['key', 'projectId', 'sampleId', 'path', 'contentKey']) str(f, key, 'findings');
+  list(f, 'findings', 'findings', (v, p) =>
+    oneOf(obj(v, p), 'kind', p, ['benchmark', 'secret', 'pii', 'duplicate-instruction'] as const),
+  );
+  if (f['pythonVersion'] !== null) str(f, 'pythonVersion', 'findings');
+}
+
+export function checkLicense(l: Obj): void {
+  str(l, 'projectId', 'license');
+  str(l, 'path', 'license');
+  oneOf(l, 'source', 'license', ['file', 'spdx-header'] as const);
+}
+
+export function checkImported(i: Obj): void {
+  for (const key of ['key', 'projectId', 'id', 'importId']) str(i, key, 'imported');
+  int(i, 'line', 'imported');
+  obj(i['record'], 'imported.record');
+}
+
 export const ROW_CHECKS = {
   projects: checkProject,
   files: checkFile,
@@ -250,6 +291,10 @@ export const ROW_CHECKS = {
   stages: checkStage,
   stageData: checkStageData,
   llmCalls: checkLlmCall,
+  dedup: checkDedup,
+  findings: checkFindings,
+  licenses: checkLicense,
+  imported: checkImported,
 } as const;
 
 export type CheckedTables = {
@@ -262,4 +307,8 @@ export type CheckedTables = {
   stages: StageRow;
   stageData: StageDataRow;
   llmCalls: LlmCallRow;
+  dedup: DedupRow;
+  findings: FindingsRow;
+  licenses: LicenseRow;
+  imported: ImportedRow;
 };
