@@ -88,6 +88,7 @@ describe('connect()', () => {
       jsonSchema: true,
       // The test server honours n; its default reply does not go on with the probe's words.
       maxChoices: 16,
+      choicesShareThePrompt: true,
       continuesAssistant: false,
     });
     const probe = server?.requests.find((r) => r.path === '/v1/chat/completions')?.body;
