@@ -19,7 +19,9 @@ export function disagreement(expect: OracleCase['expect'], got: RunOutcome, tole
   if (got.kind === 'invalid') return `${got.reason}: ${got.detail}`;
   if (expect.kind === 'exception') {
     if (got.kind === 'exception' && got.phase === 'call' && got.type === expect.type) return null;
-    return got.kind === 'exception' ? `raised ${got.type} instead of ${expect.type}` : `returned instead of raising ${expect.type}`;
+    return got.kind === 'exception'
+      ? `raised ${got.type} instead of ${expect.type}`
+      : `returned instead of raising ${expect.type}`;
   }
   if (got.kind === 'exception') return `raised ${got.type}: ${got.message}`;
   if (!sameValue(expect.value, got.value, tolerance)) return 'returned another value';

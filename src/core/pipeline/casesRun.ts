@@ -42,7 +42,9 @@ export async function runBatch(
     if (result.kind === 'ran') {
       executable ??= result.executable;
       helper ??= result.helper;
-      return result.cases.map((c) => (c.kind === 'exception' && c.type === DEADLINE_EXCEPTION ? { kind: 'timeout' } : c));
+      return result.cases.map((c) =>
+        c.kind === 'exception' && c.type === DEADLINE_EXCEPTION ? { kind: 'timeout' } : c,
+      );
     }
     if (part.length === 1)
       return [result.kind === 'timeout' ? { kind: 'timeout' } : { kind: 'crashed', detail: result.detail }];

@@ -32,7 +32,10 @@ export const STAGE_LOGIC_VERSIONS: Record<LlmStage, number> = {
 
 export type Fingerprints = Record<LlmStage, string>;
 
-type Caps = Pick<LlmCapabilities, 'logprobs' | 'jsonSchema' | 'maxChoices' | 'continuesAssistant' | 'choicesShareThePrompt'>;
+type Caps = Pick<
+  LlmCapabilities,
+  'logprobs' | 'jsonSchema' | 'maxChoices' | 'continuesAssistant' | 'choicesShareThePrompt'
+>;
 
 export function fingerprints(model: ModelRef, settings: PipelineSettings, caps: Caps): Fingerprints {
   const v = STAGE_LOGIC_VERSIONS;
@@ -49,8 +52,26 @@ export function fingerprints(model: ModelRef, settings: PipelineSettings, caps: 
     continuesAssistant: caps.continuesAssistant,
   });
   const judgeMode = caps.logprobs ? 'logprobs' : { samples: settings.judge.samples, maxChoices: shared };
-  const judge = keyOf('judge', v.judge, instruct, model, JUDGE_PROMPT_VERSION, settings.judge.threshold, judgeMode, seed);
-  const solve = keyOf('solve', v.solve, judge, model, SOLVE_PROMPT_VERSION, settings.solve, seed, caps.continuesAssistant);
+  const judge = keyOf(
+    'judge',
+    v.judge,
+    instruct,
+    model,
+    JUDGE_PROMPT_VERSION,
+    settings.judge.threshold,
+    judgeMode,
+    seed,
+  );
+  const solve = keyOf(
+    'solve',
+    v.solve,
+    judge,
+    model,
+    SOLVE_PROMPT_VERSION,
+    settings.solve,
+    seed,
+    caps.continuesAssistant,
+  );
   const verify = keyOf('verify', v.verify, solve, oracle);
   const all: Fingerprints = { select, probe, oracle, instruct, judge, solve, verify };
   for (const stage of LLM_STAGES) if (!all[stage]) throw new Error(`no fingerprint for ${stage}`);

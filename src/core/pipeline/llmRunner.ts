@@ -13,7 +13,13 @@
  * - a cancellation is an AbortError, never a failure.
  */
 import { isAbortError } from '../../domain/errors.ts';
-import { isLlmError, type ChatRequest, type ChatResult, type LlmCapabilities, type LlmError } from '../../domain/llm.ts';
+import {
+  isLlmError,
+  type ChatRequest,
+  type ChatResult,
+  type LlmCapabilities,
+  type LlmError,
+} from '../../domain/llm.ts';
 import { LLM_STAGES, type LlmCallRow, type LlmStage, type ModelRef } from '../../domain/pipeline.ts';
 import { SCHEMA_VERSION } from '../../domain/records.ts';
 import { keyOf } from '../../lib/hash.ts';
@@ -131,7 +137,8 @@ export class LlmRunner {
         if (error.code === 'bad-request' || error.code === 'unsupported')
           throw new RequestRefused(`${error.code}: ${error.message}`, { cause: error });
         if (!error.retryable || attempt >= MAX_ATTEMPTS) {
-          if (error.code === 'bad-response') throw new RequestRefused(`${error.code}: ${error.message}`, { cause: error });
+          if (error.code === 'bad-response')
+            throw new RequestRefused(`${error.code}: ${error.message}`, { cause: error });
           throw new EngineStopped(error);
         }
         await sleep(BACKOFF_MS * 2 ** (attempt - 1), signal);

@@ -6,7 +6,8 @@ const KINDS = ['function', 'staticmethod', 'classmethod', 'method', 'property'] 
 
 export function parseEntryInfo(value: unknown): EntryInfo {
   const o = obj(value, 'entry');
-  if (o['found'] === false) return { found: false, detail: typeof o['detail'] === 'string' ? o['detail'] : 'not found in its program' };
+  if (o['found'] === false)
+    return { found: false, detail: typeof o['detail'] === 'string' ? o['detail'] : 'not found in its program' };
   if (o['found'] !== true) throw new ShapeError('entry.found: not a boolean');
   const p = obj(o['params'], 'entry.params');
   const max = p['max'] === null ? null : int(p, 'max', 'entry.params');
@@ -25,4 +26,3 @@ export function parseEntryInfo(value: unknown): EntryInfo {
     decorators: list(o, 'decorators', 'entry', asString),
   };
 }
-

@@ -67,7 +67,12 @@ export async function runFunction(
       ms: Math.round(performance.now() - started),
       finishedAt: Date.now(),
     };
-    const output = result.output && { id, projectId: input.projectId, schemaVersion: SCHEMA_VERSION, output: result.output };
+    const output = result.output && {
+      id,
+      projectId: input.projectId,
+      schemaVersion: SCHEMA_VERSION,
+      output: result.output,
+    };
     await storage.saveStage(verdict, output);
     if (result.status === 'dropped') return { stage, accepted: false };
     (earlier as Record<string, unknown>)[stage] = result.output;

@@ -119,7 +119,8 @@ function fromBlocks(blocks: FencedBlock[], entryPoint: string): { code: string; 
 }
 
 /** A line of module-level code that may precede a definition: an assignment, an import, a decorator. */
-const MODULE_LINE = /^(?:[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*(?:[ \t]*:[^=]+)?[ \t]*=(?!=)|from[ \t]+[\w.]+[ \t]+import\b|import[ \t]+\w|@)/;
+const MODULE_LINE =
+  /^(?:[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*(?:[ \t]*:[^=]+)?[ \t]*=(?!=)|from[ \t]+[\w.]+[ \t]+import\b|import[ \t]+\w|@)/;
 
 function unfenced(text: string): { code: string; toEnd: boolean } | null {
   const lines = text.split('\n');

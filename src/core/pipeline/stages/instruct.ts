@@ -26,7 +26,12 @@ export const instruct: Stage = async (input, earlier, { llm, settings, signal })
       for (let ask = 0; ask < 2 && got < count; ask++) {
         const left = count - got;
         const asked = ask === 0 ? request : { ...request, n: left, seed: (request.seed ?? 0) + 7919 * ask };
-        const reply = await llm.call(input.functionId, 'instruct', left === 1 && ask > 0 ? { ...asked, n: undefined } : asked, signal);
+        const reply = await llm.call(
+          input.functionId,
+          'instruct',
+          left === 1 && ask > 0 ? { ...asked, n: undefined } : asked,
+          signal,
+        );
         tokens += reply.tokens;
         for (const choice of reply.result.choices.slice(0, left)) {
           got += 1;
@@ -43,7 +48,8 @@ export const instruct: Stage = async (input, earlier, { llm, settings, signal })
       }
     }
   } catch (error) {
-    if (error instanceof RequestRefused) return dropped('llm-refused', error.message, { stage: 'instruct', candidates }, tokens);
+    if (error instanceof RequestRefused)
+      return dropped('llm-refused', error.message, { stage: 'instruct', candidates }, tokens);
     throw error;
   }
   const live = candidates.flatMap((c, index) => (c.dropped ? [] : [{ index, text: c.text }]));

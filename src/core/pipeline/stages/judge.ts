@@ -27,10 +27,15 @@ export const judge: Stage = async (input, earlier, { llm, settings, signal }) =>
       } else {
         const texts: string[] = [];
         const shared = caps.choicesShareThePrompt ? caps.maxChoices : 1;
-        const requests = judgeSampleRequests(candidate.text, program, { maxChoices: shared }, {
-          samples: settings.judge.samples,
-          seed: settings.seed,
-        });
+        const requests = judgeSampleRequests(
+          candidate.text,
+          program,
+          { maxChoices: shared },
+          {
+            samples: settings.judge.samples,
+            seed: settings.seed,
+          },
+        );
         for (const { request, count } of requests) {
           const reply = await llm.call(input.functionId, 'judge', request, signal);
           tokens += reply.tokens;
@@ -55,6 +60,11 @@ export const judge: Stage = async (input, earlier, { llm, settings, signal }) =>
   if (chosen === null) return dropped('no-score', 'No candidate could be scored.', output, tokens);
   const best = candidates[chosen]!.score!;
   if (best < settings.judge.threshold)
-    return dropped('below-threshold', `The best candidate scored ${best.toFixed(3)}, under ${settings.judge.threshold}.`, output, tokens);
+    return dropped(
+      'below-threshold',
+      `The best candidate scored ${best.toFixed(3)}, under ${settings.judge.threshold}.`,
+      output,
+      tokens,
+    );
   return kept(output, tokens);
 };

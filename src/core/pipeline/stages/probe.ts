@@ -65,7 +65,8 @@ export const probe: Stage = async (input, earlier, deps) => {
       signal,
     );
     if (python.unavailable) throw new PythonUnavailableError(python.unavailable);
-    if (checked.kind === 'failed') return dropped('program-fails', `${checked.exception.type}: ${checked.exception.message}`);
+    if (checked.kind === 'failed')
+      return dropped('program-fails', `${checked.exception.type}: ${checked.exception.message}`);
     if (checked.kind !== 'ran') {
       usable.push(...fresh); // the oracle runs them one by one and finds the one that hangs
       continue;
@@ -76,8 +77,16 @@ export const probe: Stage = async (input, earlier, deps) => {
     });
   }
   if (usable.length === 0) {
-    const why = droppedCases.slice(0, 3).map((d) => `${d.reason}: ${d.detail}`).join('; ');
-    return dropped('no-inputs', `No usable argument sets were proposed${why ? ` (${why})` : ''}.`, probeOutput(usable, [], droppedCases), tokens);
+    const why = droppedCases
+      .slice(0, 3)
+      .map((d) => `${d.reason}: ${d.detail}`)
+      .join('; ');
+    return dropped(
+      'no-inputs',
+      `No usable argument sets were proposed${why ? ` (${why})` : ''}.`,
+      probeOutput(usable, [], droppedCases),
+      tokens,
+    );
   }
   const grown = await python.mutateCases(
     { cases: usable, program, entryPoint, count: settings.probe.mutations, seed: settings.seed },

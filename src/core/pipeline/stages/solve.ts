@@ -27,6 +27,11 @@ export const solve: Stage = async (input, earlier, { llm, settings, signal }) =>
   const solution = extractSolution(reply.result, entryPoint);
   const text = reply.result.text;
   if (!solution.ok)
-    return dropped('no-solution', `${solution.reason}: ${solution.detail}`, { stage: 'solve', code: null, reply: text }, reply.tokens);
+    return dropped(
+      'no-solution',
+      `${solution.reason}: ${solution.detail}`,
+      { stage: 'solve', code: null, reply: text },
+      reply.tokens,
+    );
   return kept({ stage: 'solve', code: solution.code, reply: text }, reply.tokens);
 };

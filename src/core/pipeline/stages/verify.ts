@@ -38,12 +38,21 @@ export const verify: Stage = async (input, earlier, { python, recheck, settings,
   );
   let passed = 0;
   if (run.kind === 'failed') {
-    failures.push({ args: null, expected: 'the solution loads', got: `${run.exception.type}: ${run.exception.message}` });
+    failures.push({
+      args: null,
+      expected: 'the solution loads',
+      got: `${run.exception.type}: ${run.exception.message}`,
+    });
   } else {
     oracle.cases.forEach((c, i) => {
       const why = disagreement(c.expect, run.cases[i] ?? { kind: 'crashed', detail: 'no result' });
       if (why === null) passed += 1;
-      else failures.push({ args: c.args, expected: c.expect.kind === 'ok' ? 'its value' : `raises ${c.expect.type}`, got: why });
+      else
+        failures.push({
+          args: c.args,
+          expected: c.expect.kind === 'ok' ? 'its value' : `raises ${c.expect.type}`,
+          got: why,
+        });
     });
   }
 
@@ -59,7 +68,11 @@ export const verify: Stage = async (input, earlier, { python, recheck, settings,
   }
   const total = oracle.cases.length + (doctest?.examples ?? 0);
   const passedAll = passed + doctestsPassed;
-  const tests = [...(oracle.helper ? [oracle.helper] : []), ...oracle.cases.flatMap((c) => (c.test ? [c.test] : [])), ...doctestTests];
+  const tests = [
+    ...(oracle.helper ? [oracle.helper] : []),
+    ...oracle.cases.flatMap((c) => (c.test ? [c.test] : [])),
+    ...doctestTests,
+  ];
   const output = (exported: string[]) => ({
     stage: 'verify' as const,
     passed: passedAll,
@@ -76,10 +89,18 @@ export const verify: Stage = async (input, earlier, { python, recheck, settings,
     [solution, 'the solution'],
     [input.program!, 'the original'],
   ] as const) {
-    const again = await recheck.runTests({ program, tests, seed: RECHECK_SEED }, limit * Math.max(2, tests.length), signal);
+    const again = await recheck.runTests(
+      { program, tests, seed: RECHECK_SEED },
+      limit * Math.max(2, tests.length),
+      signal,
+    );
     if (recheck.unavailable) throw new PythonUnavailableError(recheck.unavailable);
     if (again.status !== 'passed')
-      return dropped('tests-fail', `The exported tests did not pass again after ${whose}: ${outcomeText(again)}`, output([]));
+      return dropped(
+        'tests-fail',
+        `The exported tests did not pass again after ${whose}: ${outcomeText(again)}`,
+        output([]),
+      );
   }
   return kept(output(tests), 0, `Passed all ${total} tests.`);
 };
