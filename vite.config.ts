@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 import { pythonWorkerBundle } from './workers/pythonWorkerBundle.ts';
+import { benchmarkIndexPlugin } from './build/benchmarkIndexPlugin.ts';
 
 /**
  * Cross-origin isolation lets a time limit interrupt Python instead of killing its worker. The dev and
@@ -37,6 +38,7 @@ export default defineConfig({
   plugins: [
     pyodideNodeBuiltins(),
     pythonWorkerBundle(() => [pyodideNodeBuiltins()]),
+    benchmarkIndexPlugin(),
     svelte(),
     viteStaticCopy({
       targets: PYODIDE_FILES.map((file) => ({ src: `node_modules/pyodide/${file}`, dest: 'pyodide' })),

@@ -47,7 +47,9 @@ import type {
   StageRow,
 } from '../domain/pipeline.ts';
 import type { CasesJob, CasesResult, MutateJob, MutateResult } from '../domain/cases.ts';
+import type { FindingsRow, ImportedRow, LicenseRow } from '../domain/dataset.ts';
 import type { FailedFile, FileCode, FunctionDetail, UnreadableRow } from '../domain/views.ts';
+import type { DedupRow, NormaliseJob, NormaliseReply } from '../domain/dataset.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../domain/verify.ts';
 
 /**
@@ -80,6 +82,14 @@ export interface PythonPort {
   mutateCases(job: MutateJob, signal?: AbortSignal): Promise<MutateResult>;
   /** What kind of callable a program's entry point is, read from the source (nothing runs). */
   describeEntry(program: string, entryPoint: string, signal?: AbortSignal): Promise<EntryInfo>;
+  /**
+   * The oldest Python of 3.8–3.14 whose grammar accepts every source, each compiled on its own (a sample's
+   * response and each of its tests), e.g. "3.12"; null when none does (nothing runs). Rejects when Python
+   * does not answer.
+   */
+  pythonVersion(sources: readonly string[], signal?: AbortSignal): Promise<string | null>;
+  /** Per function of one file (by `def` line): its normalised AST's hash and its tokens, for dedup (nothing runs). */
+  normalise(job: NormaliseJob, signal?: AbortSignal): Promise<NormaliseReply>;
   /**
    * Up to `limit` copies of the program with one small change each in the entry function (an operator, a
    * constant, a condition): the oracle keeps the cases that tell them apart from the original.
@@ -186,15 +196,26 @@ export interface StoragePort {
   /** Every stage verdict of a project, without outputs: what the funnel counts. */
   stageVerdicts(projectId: string): Promise<StageVerdict[]>;
 
+  // Dedup (core/dedup): rows of the functions in a cluster of two or more (domain/dataset.ts).
+  /** Every dedup row of a project. */
+  dedupRows(projectId: string): Promise<DedupRow[]>;
+  /**
+   * One batch of the dedup phase's result, in one transaction: `remove` (function ids) are deleted, `put`
+   * replace their earlier rows, and a function whose representative changed (it became a copy, stopped
+   * being one, or copies another function now) loses its `select` verdict, which read the old one.
+   */
+  saveDedup(projectId: string, put: readonly DedupRow[], remove: readonly string[]): Promise<void>;
+
   /**
    * Verified functions of up to `files` files after `afterPath` (keyset paging, no offsets), and the last
-   * path looked at (null when there are no more files).
+   * path looked at (null when there are no more files). Copies of another function (dedup rows with a
+   * `duplicateOf`) are left out of `items` and counted in `duplicates`.
    */
   passedPage(
     projectId: string,
     afterPath: string | null,
     files: number,
-  ): Promise<{ items: ExportItem[]; lastPath: string | null; paths: string[] }>;
+  ): Promise<{ items: ExportItem[]; lastPath: string | null; paths: string[]; duplicates: number }>;
   /**
    * The functions of these files that the LLM pipeline accepted under these fingerprints (a verify verdict
    * "kept" whose fingerprint is the current one), in file order.
@@ -204,6 +225,51 @@ export interface StoragePort {
     paths: readonly string[],
     fingerprints: Record<LlmStage, string>,
   ): Promise<LlmExportItem[]>;
+
+  // Imported lines (core/import): a JSONL exported earlier, kept line by line as it was (ImportedRow).
+  /**
+   * For the export (and, through its sample stream, dedup and the screens): up to `count` imported lines
+   * of a project after the key `after` (exclusive; null: from the first), in key order, i.e. ordered by
+   * the record's `id` (`key` is `${projectId}|${id}`). `last` is the key to pass as `after` for the next
+   * page, or null when this page reached the end (no need to ask again). `row.record` is the line as it
+   * was validated and stored: `JSON.stringify(row.record)` writes the line back; `row.record.method` says
+   * whether it is a natural ('natural-doctest') or an LLM ('inverse-semi') sample. Rows are checked when
+   * read (core/import/parseLine.ts's schema): an unreadable one is reported and left out, so a page can
+   * hold fewer than `count` rows while `last` is not null.
+   */
+  importedPage(
+    projectId: string,
+    after: string | null,
+    count: number,
+  ): Promise<{ rows: ImportedRow[]; last: string | null }>;
+  /** The imported rows stored under these keys (undefined where there is none): duplicate checks. */
+  importedRows(keys: readonly string[]): Promise<(ImportedRow | undefined)[]>;
+  /**
+   * Store an import in ONE transaction, so that it is there entirely or not at all: `batches` is pulled
+   * while the transaction is open (the file is read inside it, never held whole in memory); `admit` gets
+   * each batch with what is stored under its keys (rows of earlier batches included) and returns the rows
+   * to write, or throws to abort. `project`, for an import into a new project, is added by the same
+   * transaction. What `batches` or `admit` throw comes back unchanged (an AbortError stays one); storage
+   * failures come back as StorageError, and leave nothing stored.
+   */
+  saveImport(
+    projectId: string,
+    batches: AsyncIterable<ImportedRow[]>,
+    admit: (rows: ImportedRow[], stored: (ImportedRow | undefined)[]) => ImportedRow[],
+    project: ProjectRow | null,
+  ): Promise<void>;
+
+  // The dataset's licences and screenings (core/ingest/licenses.ts, core/screen/screenStage.ts).
+  /** Licences found at ingest (licence files, SPDX headers), replacing rows of the same path. */
+  saveLicenses(rows: readonly LicenseRow[]): Promise<void>;
+  /** Every licence row of a project, in path order. */
+  licenses(projectId: string): Promise<LicenseRow[]>;
+  /** The stored screenings of these samples (undefined where none), in the order asked. */
+  findings(projectId: string, sampleIds: readonly string[]): Promise<(FindingsRow | undefined)[]>;
+  /** Screenings, replacing earlier ones of the same samples. */
+  saveFindings(rows: readonly FindingsRow[]): Promise<void>;
+  /** Delete the screenings of samples not in `keep` (samples that left the dataset); how many went. */
+  pruneFindings(projectId: string, keep: ReadonlySet<string>): Promise<number>;
 }
 
 /**
@@ -274,8 +340,18 @@ export interface ReadPort {
   pipelineVerdicts(projectId: string): Promise<{ functions: string[]; verdicts: StageVerdict[] }>;
   /** One function's LLM pipeline record: its stage verdicts, their outputs, and every LLM exchange. */
   pipelineDetail(functionId: string): Promise<{ stages: StageRow[]; data: StageDataRow[]; calls: LlmCallRow[] }>;
+  /** The project's dedup rows (functions in a cluster of two or more): the Duplicates view. */
+  dedupRows(projectId: string): Promise<DedupRow[]>;
   /** Stored rows that failed their check when read, since the page loaded. */
   unreadable(): Live<UnreadableRow[]>;
+  /** How many imported lines a project holds (core/import). */
+  importedCount(projectId: string): Promise<number>;
+  /** The screenings that found something (the Findings view), in sample-id order. */
+  findingsWithMatches(projectId: string): Promise<FindingsRow[]>;
+  /** How many samples have a stored screening (any, found something or not). */
+  screenedCount(projectId: string): Promise<number>;
+  /** Screened samples per oldest Python that parses them ("none": no version from 3.8 to 3.14 does). */
+  pythonVersionCounts(projectId: string): Promise<Record<string, number>>;
 }
 
 /** The user's settings (IndexedDB). */

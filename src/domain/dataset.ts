@@ -53,21 +53,69 @@ export type FindingsRow = {
 };
 
 /**
- * Where a function stands among its copies (computed before the LLM stages): one representative per
- * cluster is kept; the others name it, with how they matched.
+ * Where a function stands among its copies (computed before the LLM stages, src/core/dedup/): one
+ * representative per cluster is kept; the others name it, with how they matched. Only functions in a
+ * cluster of two or more have a row (a row per function would cost a write per function).
  */
 export type DedupRow = {
   functionId: string;
   projectId: string;
   path: string;
   schemaVersion: number;
-  /** The function this one duplicates (the cluster's representative); null for a representative or a loner. */
+  /** What the cluster view shows without reading the file rows. */
+  qualname: string;
+  lineno: number;
+  /** The function this one duplicates (the cluster's representative); null for the representative. */
   duplicateOf: string | null;
   /** exact: same normalised AST (names, formatting, docstrings ignored); near: MinHash Jaccard ≥ threshold. */
   kind: 'exact' | 'near' | null;
-  /** Estimated Jaccard similarity of token 5-grams with the representative (1 for exact). */
+  /** Estimated Jaccard similarity of token 5-grams with the representative (1 for an exact copy of it). */
   similarity: number | null;
+  /**
+   * The match that put this function in its cluster: with the representative, or with another member on
+   * the way to it (a cluster is every function linked by matches), and that match's similarity.
+   */
+  matched: { functionId: string; similarity: number } | null;
+  /** How many functions the cluster holds, the representative included. */
+  size: number;
 };
+
+/** Near-duplicate detection: MinHash with `numPerm` permutations, LSH tuned for `threshold` (Jaccard). */
+export type DedupSettings = { threshold: number; numPerm: number };
+
+/** SelfCodeAlign's final dedup: 250 permutations, Jaccard 0.7 on 5-grams. */
+export const DEFAULT_DEDUP_SETTINGS: DedupSettings = { threshold: 0.7, numPerm: 250 };
+
+/** What a stored or typed setting may be (outside it: clamped). */
+export const DEDUP_SETTING_BOUNDS = {
+  threshold: { min: 0.3, max: 1, integer: false },
+  numPerm: { min: 16, max: 1024, integer: true },
+} as const;
+
+/**
+ * What the dedup phase found, on the project row: its progress while it runs (files normalised of all),
+ * then the totals, with the settings they were found with.
+ */
+export type DedupSummary = {
+  settings: DedupSettings;
+  files: number;
+  filesDone: number;
+  functions: number;
+  clusters: number;
+  /** Functions left out as copies: same normalised AST as their representative, or near it. */
+  exact: number;
+  near: number;
+  finishedAt: number | null;
+};
+
+/** One file's functions to normalise, by the line of their `def` (semiverse_normalise.py). */
+export type NormaliseJob = { text: string; linenos: number[] };
+
+/** A function as dedup compares it: the hash of its normalised AST, and its normalised tokens. */
+export type NormalisedFunction = { hash: string; tokens: string[] };
+
+/** Per function of the job, in its order (null: no function at that line, or too deep to walk). */
+export type NormaliseReply = { ok: true; functions: (NormalisedFunction | null)[] } | { ok: false; error: string };
 
 /** A licence found in the dropped folder: a licence file, or an SPDX header in a source file. */
 export type LicenseRow = {

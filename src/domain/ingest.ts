@@ -37,8 +37,16 @@ export type AcceptedFile = {
   text: string;
 };
 
+/** A licence text of the folder (LICENSE, COPYING, NOTICE…): not Python, but what the dataset card cites. */
+export type LicenseFile = {
+  path: string;
+  /** Decoded leniently (a stray byte in a licence should not cost the licence). */
+  text: string;
+};
+
 export type IngestEvent =
   | { type: 'file'; file: AcceptedFile }
+  | { type: 'license'; license: LicenseFile }
   | { type: 'skip'; skipped: SkippedPath }
   /** Sent now and then while walking, so the UI can show progress through folders with no Python in them. */
   | { type: 'progress'; seen: number };

@@ -76,6 +76,7 @@ export const DROP_REASONS = {
   property: 'a property',
   io: 'reads or writes files, the network or processes',
   'no-entry': 'its entry point was not found in its program',
+  duplicate: 'a copy of another function (same code up to names and formatting, or near it): that one is kept',
   // probe
   'no-inputs': 'no usable test inputs were proposed',
   // oracle

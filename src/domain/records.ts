@@ -7,6 +7,7 @@
  * took 18 s. A file row carries its functions' summaries (what the table shows), a source row their full
  * analysis; only functions that actually ran get a row of their own (their outcome).
  */
+import type { DedupSettings, DedupSummary } from './dataset.ts';
 import type { ExtractedFunction, ModuleOrigin, Segment, SyntaxErrorInfo } from './extract.ts';
 import type { StorageErrorCode } from './errors.ts';
 import type { LlmErrorCode } from './llm.ts';
@@ -57,12 +58,15 @@ export type ProjectRow = {
   ingestComplete: boolean;
   /** Why the run stopped, for phase 'failed', or a warning for a run that went on (e.g. ingest cut short). */
   notice: ProjectNotice | null;
-  settings: { timeoutMs: number };
+  /** `dedup`: absent on projects made before dedup, which use DEFAULT_DEDUP_SETTINGS (core/dedup/settings.ts). */
+  settings: { timeoutMs: number; dedup?: DedupSettings };
   /** Natural mode, or the LLM stages too (with the model and settings they run with). */
   pipeline: PipelineConfig;
   counts: ProjectCounts;
   /** Top-level module names of the folder (its own imports are not third-party). */
   localModules: string[];
+  /** What dedup found (its progress while it runs); absent until the project's first dedup. */
+  dedup?: DedupSummary;
   startedAt: number;
   finishedAt: number | null;
 };

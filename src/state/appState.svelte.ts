@@ -8,11 +8,13 @@
  * project goes on if it was waiting for an engine.
  */
 import { DetailState } from './detail.svelte.ts';
+import { DuplicatesState } from './duplicates.svelte.ts';
 import type { EngineState } from './engine.svelte.ts';
 import { linkEngineAndRuns } from './engineRuns.ts';
 import { EngineTrial } from './engineTrial.svelte.ts';
 import { Exporter } from './exporter.svelte.ts';
 import { FunctionsState } from './functions.svelte.ts';
+import { Importer } from './importer.svelte.ts';
 import { Notices } from './notices.svelte.ts';
 import { PipelineState } from './pipeline.svelte.ts';
 import { PipelineSettingsState } from './pipelineSettings.svelte.ts';
@@ -29,7 +31,9 @@ export class AppState {
   readonly functions: FunctionsState;
   readonly detail: DetailState;
   readonly skipped: SkippedState;
+  readonly duplicates: DuplicatesState;
   readonly exporter: Exporter;
+  readonly importer: Importer;
   readonly engine: EngineState;
   readonly trial = new EngineTrial();
   readonly pipeline: PipelineState;
@@ -48,7 +52,12 @@ export class AppState {
     this.functions = new FunctionsState(services, notices, this.pipeline);
     this.detail = new DetailState(services, notices);
     this.skipped = new SkippedState(services, notices);
-    this.exporter = new Exporter(services);
+    this.duplicates = new DuplicatesState(services, notices, () => this.functions.rows);
+    this.exporter = new Exporter(services, notices);
+    this.importer = new Importer(services, notices, {
+      open: (id) => this.workspace.select(id),
+      resume: (id) => this.workspace.resume(id),
+    });
     // Settings first: a run restored with the engine takes them.
     void this.pipelineSettings.load().then(() => this.engine.restore());
     services.reads.unreadable().subscribe({
@@ -59,6 +68,9 @@ export class AppState {
         const project = this.workspace.current;
         this.functions.follow(project);
         this.skipped.follow(project);
+        this.duplicates.follow(project);
+        this.exporter.follow(project);
+        this.importer.follow(project);
       });
       $effect(() => {
         const project = this.workspace.current;

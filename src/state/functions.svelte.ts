@@ -75,6 +75,11 @@ export class FunctionsState {
     return this.#rows.length;
   }
 
+  /** Every function of the open project, unfiltered, in path and line order. */
+  get rows(): FunctionRow[] {
+    return this.#rows;
+  }
+
   setFilter(filter: StatusFilter): void {
     this.#filter = filter;
   }

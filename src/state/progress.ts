@@ -20,7 +20,8 @@ export function progressOf(project: ProjectRow, llm: { done: number; total: numb
     case 'extracting':
       return { label: 'Extracting functions', done: c.filesExtracted + c.filesFailed, total: c.filesAccepted };
     case 'deduplicating':
-      return { label: 'Finding duplicates', done: 0, total: null };
+      // Files normalised of all (core/dedup/dedupStage.ts); clustering them after is a few seconds.
+      return { label: 'Finding duplicates', done: project.dedup?.filesDone ?? 0, total: project.dedup?.files ?? null };
     case 'screening':
       return { label: 'Screening samples', done: 0, total: null };
     case 'verifying':

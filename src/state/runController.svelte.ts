@@ -20,7 +20,8 @@ import type { FolderSource } from '../core/ingest/tree.ts';
 import { fingerprints } from '../core/pipeline/fingerprints.ts';
 import type { LlmRunner } from '../core/pipeline/llmRunner.ts';
 import type { LlmClient } from '../core/ports.ts';
-import { newProject, runProject, type RunEnd } from '../core/run/runProject.ts';
+import { newProject, rerunFrom, runProject, type RunEnd } from '../core/run/runProject.ts';
+import type { DedupSettings } from '../domain/dataset.ts';
 import { DEFAULT_PIPELINE_SETTINGS, type PipelineConfig, type PipelineSettings } from '../domain/pipeline.ts';
 import type { ProjectRow } from '../domain/records.ts';
 import type { Notices } from './notices.svelte.ts';
@@ -127,6 +128,19 @@ export class RunController {
       await this.services.store.updateProject(projectId, { pipeline, ...again });
       if (this.#active?.projectId === projectId && this.#active.reading) return;
       void this.#run(projectId);
+    });
+  }
+
+  /**
+   * "Apply and find duplicates again": the project's dedup settings become `dedup`, and it runs again from
+   * its dedup phase (core/run rerunFrom). Not while it runs (here or in another tab): the view offers it
+   * only when idle, and a run in progress would race the settings it read when it started.
+   */
+  async rerunDedup(projectId: string, dedup: DedupSettings): Promise<void> {
+    if (this.#busy(projectId)) return;
+    await this.notices.guard(`rerun-dedup:${projectId}`, 'Finding duplicates again', async () => {
+      await rerunFrom(this.services.store, projectId, 'deduplicating', { dedup });
+      if (!this.#busy(projectId)) void this.#run(projectId);
     });
   }
 

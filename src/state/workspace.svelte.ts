@@ -7,7 +7,7 @@ import type { Notices } from './notices.svelte.ts';
 import type { RunController } from './runController.svelte.ts';
 import type { FolderInput, Services } from './services.ts';
 
-const UNFINISHED = new Set(['ingesting', 'extracting', 'verifying', 'generating']);
+const UNFINISHED = new Set(['ingesting', 'extracting', 'deduplicating', 'verifying', 'generating', 'screening']);
 
 export class Workspace {
   #projects = $state.raw<ProjectRow[]>([]);

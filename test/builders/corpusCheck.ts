@@ -43,24 +43,9 @@ export const KNOWN_DROPS: Record<FunctionKey, { fates: string[]; why: string; pr
     fates: ['probe: no-inputs'],
     why: "the benchmark's tests call it only with random strings encoded by encode_cyclic: no literal arguments",
   },
-  'mbpp/mbpp_64.py::subject_marks': {
-    fates: ['verify: fails-cases', 'accepted'],
-    why:
-      'BUG (src/core/solve): the reference code has a comment at column 0 inside the function body; ' +
-      "topLevelUnits reads it as a new top-level unit and trimTail drops it with the rest of the body, so the 'solution' " +
-      'is a bare `def` line that does not compile',
-  },
-  'mbpp/mbpp_18.py::get_char_count_array': {
-    fates: ['verify: fails-cases', 'accepted'],
-    prefillOnly: true,
-    why:
-      'BUG (src/core/solve): a prefilled answer ("```python\\n") is unfenced code, and extractSolution keeps unfenced ' +
-      'code from the first def/class/import line: the module constant NO_OF_CHARS = 256 before it is lost (NameError)',
-  },
-  'mbpp/mbpp_18.py::remove_dirty_chars': {
-    fates: ['verify: fails-cases', 'accepted'],
-    prefillOnly: true,
-    why: 'the same bug: its solution (the whole program) loses NO_OF_CHARS = 256 when the answer was prefilled',
+  'mbpp/mbpp_18.py::lst_to_string': {
+    fates: ['select: duplicate'],
+    why: "`return ''.join(List)`: the same code as HumanEval/28's concatenate up to names (dedup keeps that one)",
   },
 };
 

@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { AcceptedFile, IngestEvent, SkippedPath } from '../../src/domain/ingest.ts';
+import type { AcceptedFile, IngestEvent, LicenseFile, SkippedPath } from '../../src/domain/ingest.ts';
 import type { DirNode, FolderSource, TreeNode } from '../../src/core/ingest/tree.ts';
 import { ingestFolder } from '../../src/core/ingest/walk.ts';
 
@@ -51,16 +51,18 @@ function dirNode(dir: string, name: string): DirNode {
 export type IngestResult = {
   accepted: AcceptedFile[];
   skipped: SkippedPath[];
+  licenses: LicenseFile[];
   progress: number[];
   events: IngestEvent[];
 };
 
 export async function collectIngest(source: FolderSource, signal?: AbortSignal): Promise<IngestResult> {
-  const result: IngestResult = { accepted: [], skipped: [], progress: [], events: [] };
+  const result: IngestResult = { accepted: [], skipped: [], licenses: [], progress: [], events: [] };
   for await (const event of ingestFolder(source, signal ? { signal } : {})) {
     result.events.push(event);
     if (event.type === 'file') result.accepted.push(event.file);
     else if (event.type === 'skip') result.skipped.push(event.skipped);
+    else if (event.type === 'license') result.licenses.push(event.license);
     else result.progress.push(event.seen);
   }
   return result;

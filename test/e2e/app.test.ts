@@ -171,6 +171,8 @@ describe('the app in Chromium', () => {
     const { page } = session;
     await page.fill('input[type=search]', 'wrong');
     await page.click('[data-testid=function-row]');
+    // The code arrives after the row (it is read from the stored file): wait for it, then read it all.
+    await page.locator('[data-testid=function-detail]', { hasText: 'return x + 1' }).waitFor();
     const detail = (await page.textContent('[data-testid=function-detail]')) ?? '';
     expect(detail).toContain('This example gave a different result');
     expect(detail).toMatch(/Expected\s*3/);

@@ -20,6 +20,9 @@ import type { ExtractReply, ExtractRequest } from '../../src/domain/extract.ts';
 import type { CallJob, CallResult } from '../../src/domain/run.ts';
 import type { DoctestJob, RunOutcome, TestsJob } from '../../src/domain/verify.ts';
 import type { Runner, Settled } from '../../workers/python/runner.ts';
+import { toNormaliseReply } from '../../src/adapters/python/settle.ts';
+import { toPythonVersion } from '../../src/adapters/python/settle.ts';
+import type { NormaliseJob, NormaliseReply } from '../../src/domain/dataset.ts';
 
 export class InProcessPython implements PythonPort {
   readonly size = 2;
@@ -54,6 +57,14 @@ export class InProcessPython implements PythonPort {
 
   async describeEntry(program: string, entryPoint: string, signal?: AbortSignal): Promise<EntryInfo> {
     return toEntryInfo(await this.#call(() => this.runner.describeEntry({ program, entryPoint }), signal));
+  }
+
+  async pythonVersion(sources: readonly string[], signal?: AbortSignal): Promise<string | null> {
+    return toPythonVersion(await this.#call(() => this.runner.pythonVersion({ sources: [...sources] }), signal));
+  }
+
+  async normalise(job: NormaliseJob, signal?: AbortSignal): Promise<NormaliseReply> {
+    return toNormaliseReply(await this.#call(() => this.runner.normalise(job), signal), job.linenos.length);
   }
 
   async mutants(program: string, entryPoint: string, limit: number, signal?: AbortSignal): Promise<Mutant[]> {

@@ -21,7 +21,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const rel = (file: string): string => relative(ROOT, file).split(sep).join('/');
 
 /** Modules a plugin in vite.config.ts provides, and the file each is built from (workers/pythonWorkerBundle.ts). */
-const VIRTUAL: Record<string, string> = { 'virtual:python-worker': 'workers/python/python.worker.ts' };
+const VIRTUAL: Record<string, string> = {
+  'virtual:python-worker': 'workers/python/python.worker.ts',
+  'virtual:benchmark-index': 'build/benchmarkIndexPlugin.ts',
+};
 
 /** What the scripted LLM leaves in a bundle: the marker is a runtime string, so minifying keeps it. */
 const MARKERS = [SCRIPTED_LLM_MARKER, 'ScriptedLlm', 'ScriptedModelHost', 'llmScenario'];

@@ -58,8 +58,9 @@ def sort_in_place(items):
     items.sort()
 
 
+# Written unlike sort_in_place and safe_sqrt below, or dedup would drop them as copies before the oracle.
 def arrange(items):
-    items.sort()
+    items[:] = sorted(items)
 
 
 def count_after_sort(items):
@@ -82,9 +83,9 @@ def safe_sqrt(x):
 
 
 def safe_root(x):
-    if x < 0:
-        raise ValueError("negative input")
-    return x ** 0.5
+    if x >= 0:
+        return x ** 0.5
+    raise ValueError("negative input")
 `;
 
 /** The function `name` of PROGRAM, as its own solution (the imports it may need first). */

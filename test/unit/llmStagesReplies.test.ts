@@ -25,7 +25,8 @@ const PROGRAMS = [
   '    total = sum(price * weight for price, weight in zip(prices, weights))',
   '    return round(total * (1 - discount), 2)\n',
   'def discounted(prices, discount):\n    subtotal = sum(prices)\n    return round(subtotal - subtotal * discount, 2)\n',
-  'def mul(a, b):\n    return a * b\n',
+  // Not `a * b`: that is scale's code up to names, and dedup would drop it as a copy before any reply.
+  'def mul(a, b):\n    return b * a\n',
   'def sub(a, b):\n    return a - b\n',
   'def neg(x):\n    return -x\n',
   'def absval(x):\n    return x if x >= 0 else -x\n',

@@ -11,6 +11,7 @@ import type { CasesJob, MutateJob } from '../../src/domain/cases.ts';
 import type { CallJob } from '../../src/domain/run.ts';
 import type { MutantsJob } from '../../src/domain/pipeline.ts';
 import type { DoctestJob, TestsJob } from '../../src/domain/verify.ts';
+import type { NormaliseJob } from '../../src/domain/dataset.ts';
 import { installHarness, PYTHON_ENV, type Runner, type Settled } from './runner.ts';
 import type { WorkerStart } from './protocol.ts';
 
@@ -73,6 +74,8 @@ function serve(start: WorkerStart): void {
     mutateCases: (job: MutateJob): Settled => ready().mutateCases(job),
     runtime: (): Settled => ready().runtime(),
     describeEntry: (job: { program: string; entryPoint: string }): Settled => ready().describeEntry(job),
+    pythonVersion: (job: { sources: string[] }): Settled => ready().pythonVersion(job),
+    normalise: (job: NormaliseJob): Settled => ready().normalise(job),
     mutants: (job: { program: string; entryPoint: string; limit: number }): Settled => ready().mutants(job),
     runMutants: (job: MutantsJob): Settled => ready().runMutants(job),
   };
@@ -89,6 +92,8 @@ export type PythonWorkerApi = {
   mutateCases(job: MutateJob): Settled;
   runtime(): Settled;
   describeEntry(job: { program: string; entryPoint: string }): Settled;
+  pythonVersion(job: { sources: string[] }): Settled;
+  normalise(job: NormaliseJob): Settled;
   mutants(job: { program: string; entryPoint: string; limit: number }): Settled;
   runMutants(job: MutantsJob): Settled;
 };

@@ -10,6 +10,7 @@ import type { CasesJob, MutateJob } from '../../src/domain/cases.ts';
 import type { CallJob } from '../../src/domain/run.ts';
 import type { MutantsJob } from '../../src/domain/pipeline.ts';
 import type { DoctestJob, TestsJob } from '../../src/domain/verify.ts';
+import type { NormaliseJob } from '../../src/domain/dataset.ts';
 
 /** Every module of the harness, as text, installed into the interpreter's file system. */
 const HARNESS = import.meta.glob<string>('./harness/*.py', { query: '?raw', import: 'default', eager: true });
@@ -41,6 +42,10 @@ export type Runner = {
   /** Which Python this is: `{ python: "CPython 3.14.2", host: "Pyodide 314.0.7" }`. */
   runtime(): Settled;
   describeEntry(job: { program: string; entryPoint: string }): Settled;
+  /** The oldest Python 3.8–3.14 whose grammar accepts every source (toPythonVersion reads the reply). */
+  pythonVersion(job: { sources: string[] }): Settled;
+  /** Per function of a file: normalised AST hash and tokens (parseNormaliseReply reads the reply). */
+  normalise(job: NormaliseJob): Settled;
   mutants(job: { program: string; entryPoint: string; limit: number }): Settled;
   runMutants(job: MutantsJob): Settled;
 };
@@ -72,6 +77,8 @@ export function installHarness(py: PyodideAPI): Runner {
     mutateCases: (job) => call('mutate_cases', job),
     runtime: () => call('runtime', {}),
     describeEntry: (job) => call('describe_entry', job),
+    pythonVersion: (job) => call('python_version', job),
+    normalise: (job) => call('normalise_functions', job),
     mutants: (job) => call('mutants', job),
     runMutants: (job) => call('run_mutants', job),
   };

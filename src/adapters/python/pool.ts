@@ -24,12 +24,17 @@ import {
   toRuntime,
 } from './settle.ts';
 import { toCasesResult, toMutateResult } from './settle.ts';
+import { toPythonVersion } from './settle.ts';
+import { toNormaliseReply } from './settle.ts';
+import type { NormaliseJob, NormaliseReply } from '../../domain/dataset.ts';
 import { Slot, type CallKind, type SlotSettled, type SpawnWorker } from './slot.ts';
 
 /** Extraction is parsing plus analysis: a 1 MiB file takes ~2 s in Pyodide; this only stops pathologies. */
 export const EXTRACT_LIMIT_MS = 60_000;
 /** Mutation runs no user code and is bounded (1,000 sets of small literals): this only stops pathologies. */
 export const MUTATE_LIMIT_MS = 60_000;
+/** Normalising is parsing and tokenizing one file (runs no user code): like extraction, this only stops pathologies. */
+const NORMALISE_LIMIT_MS = 60_000;
 /** Asking Python its version runs no user code; this only stops a worker that is not answering at all. */
 const RUNTIME_LIMIT_MS = 30_000;
 /** Workers hold ~100 MB each; give the memory back when the user is done. */
@@ -78,6 +83,14 @@ export class PythonPool implements PythonPort {
 
   async describeEntry(program: string, entryPoint: string, signal?: AbortSignal): Promise<EntryInfo> {
     return toEntryInfo(await this.#submit('describeEntry', { program, entryPoint }, RUNTIME_LIMIT_MS, signal));
+  }
+
+  async pythonVersion(sources: readonly string[], signal?: AbortSignal): Promise<string | null> {
+    return toPythonVersion(await this.#submit('pythonVersion', { sources }, RUNTIME_LIMIT_MS, signal));
+  }
+
+  async normalise(job: NormaliseJob, signal?: AbortSignal): Promise<NormaliseReply> {
+    return toNormaliseReply(await this.#submit('normalise', job, NORMALISE_LIMIT_MS, signal), job.linenos.length);
   }
 
   async mutants(program: string, entryPoint: string, limit: number, signal?: AbortSignal): Promise<Mutant[]> {

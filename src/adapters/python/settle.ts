@@ -9,11 +9,14 @@ import { parseCallReply } from '../../core/verify/parseCallReply.ts';
 import { parseEntryInfo } from '../../core/pipeline/parseEntryInfo.ts';
 import type { EntryInfo, Mutant, MutantRuns, MutantsJob } from '../../domain/pipeline.ts';
 import { parseRunOutcome } from '../../core/verify/parseRunOutcome.ts';
+import { parsePythonVersion } from '../../core/screen/parsePythonVersion.ts';
 import type { CasesResult, MutateResult } from '../../domain/cases.ts';
 import type { ExtractReply } from '../../domain/extract.ts';
 import type { CallResult } from '../../domain/run.ts';
 import type { ExceptionInfo, RunOutcome } from '../../domain/verify.ts';
 import { describeThrown } from './envelope.ts';
+import { parseNormaliseReply } from '../../core/dedup/parseNormaliseReply.ts';
+import type { NormaliseReply } from '../../domain/dataset.ts';
 import type { SlotSettled } from './slot.ts';
 
 type Lost = Extract<SlotSettled, { kind: 'crashed' | 'fault' }>;
@@ -182,4 +185,26 @@ export function toMutantRuns(settled: SlotSettled, limitMs: number, job: Mutants
     case 'fault':
       return { kind: 'crashed', detail: settled.detail };
   }
+}
+
+/**
+ * One file's normalised functions (dedup). A reply that does not fit, a timeout or a crash is a failure
+ * for the file: its functions take no part in dedup, and the run goes on.
+ */
+export function toNormaliseReply(settled: SlotSettled, count: number): NormaliseReply {
+  if (settled.kind !== 'reply') return { ok: false, error: `Python could not normalise the file (${settled.kind})` };
+  return parseOr(
+    settled.value,
+    (value) => parseNormaliseReply(value, count),
+    (error) => ({ ok: false, error }),
+  );
+}
+
+/**
+ * The oldest Python version whose grammar accepts the sources (null: none does). A worker that does not
+ * answer, or answers something else, gets no say: the call throws, and the screen records no version.
+ */
+export function toPythonVersion(settled: SlotSettled): string | null {
+  if (settled.kind !== 'reply') throw new Error(`Python could not tell the version (${settled.kind})`);
+  return parsePythonVersion(settled.value);
 }

@@ -33,6 +33,8 @@ export type CallKind =
   | 'runCall'
   | 'runtime'
   | 'describeEntry'
+  | 'pythonVersion'
+  | 'normalise'
   | 'mutants'
   | 'runMutants'
   | 'runCases'

@@ -3,6 +3,7 @@
  * what they count, computed from what was there before (a re-written row moves no counter), so they stay
  * exact across reloads, resumes and a second tab. Nothing but Dexie work is awaited inside a transaction.
  */
+import Dexie from 'dexie';
 import { composeProgram } from '../../core/extract/composeProgram.ts';
 import type {
   ExportItem,
@@ -14,6 +15,9 @@ import type {
 } from '../../core/ports.ts';
 import type { LlmCallRow, LlmStage, StageDataRow, StageRow } from '../../domain/pipeline.ts';
 import type { FileCode } from '../../domain/views.ts';
+import type { ImportedRow } from '../../domain/dataset.ts';
+import type { FindingsRow, LicenseRow } from '../../domain/dataset.ts';
+import type { DedupRow } from '../../domain/dataset.ts';
 import type { SkippedPath } from '../../domain/ingest.ts';
 import type { FileRow, OutcomeRow, ProjectCounts, ProjectRow, SourceRow, TextRow } from '../../domain/records.ts';
 import { SCHEMA_VERSION } from '../../domain/records.ts';
@@ -21,7 +25,13 @@ import type { FunctionStatus } from '../../domain/verify.ts';
 import { ofProject, type SemiverseDb } from './db.ts';
 import { checkProject, checked } from './rowChecks.ts';
 import { RowGate } from './rowGate.ts';
-import { guard } from './storageErrors.ts';
+import { guard, toStorageError } from './storageErrors.ts';
+
+/**
+ * How long an import's transaction waits for the next batch of the file (read and checked meanwhile,
+ * outside IndexedDB) before it gives up: far more than a batch takes, less than forever.
+ */
+const IMPORT_BATCH_WAIT_MS = 10 * 60_000;
 
 /** Rows read here pass their checks first (RowGate): an unreadable row is reported and left out. */
 export class DexieStore implements StoragePort {
@@ -55,7 +65,16 @@ export class DexieStore implements StoragePort {
   deleteProject(id: string): Promise<void> {
     const db = this.db;
     const perFile = [db.files, db.texts, db.sources, db.skipped];
-    const byProject = [db.outcomes, db.stages, db.stageData, db.llmCalls];
+    const byProject = [
+      db.outcomes,
+      db.stages,
+      db.stageData,
+      db.llmCalls,
+      db.imported,
+      db.findings,
+      db.licenses,
+      db.dedup,
+    ];
     return guard(
       db.transaction('rw', [db.projects, ...byProject, ...perFile], async () => {
         for (const table of perFile)
@@ -258,6 +277,40 @@ export class DexieStore implements StoragePort {
     return guard(this.db.llmCalls.put(row).then(() => undefined));
   }
 
+  dedupRows(projectId: string): Promise<DedupRow[]> {
+    return guard(
+      this.db.dedup
+        .where('projectId')
+        .equals(projectId)
+        .toArray()
+        .then((rows) => this.gate.keep('dedup', rows)),
+    );
+  }
+
+  saveDedup(projectId: string, put: readonly DedupRow[], remove: readonly string[]): Promise<void> {
+    const db = this.db;
+    return guard(
+      db.transaction('rw', [db.dedup, db.stages, db.stageData], async () => {
+        const ids = [...put.map((row) => row.functionId), ...remove];
+        const old = await db.dedup.bulkGet(ids);
+        // An old row that does not read (another release's, damaged) is replaced like any other.
+        const before = (i: number): string | null => {
+          const of = (old[i] as { projectId?: unknown; duplicateOf?: unknown } | undefined)?.duplicateOf;
+          return typeof of === 'string' ? of : null;
+        };
+        const changed = ids.filter((_, i) => before(i) !== (i < put.length ? put[i]!.duplicateOf : null));
+        const stale = changed.map((id) => `${id}#select`);
+        await Promise.all([
+          db.dedup.bulkDelete([...remove]),
+          db.stages.bulkDelete(stale),
+          db.stageData.bulkDelete(stale),
+        ]);
+        if (put.some((row) => row.projectId !== projectId)) throw new Error('a dedup row of another project');
+        await db.dedup.bulkPut([...put]);
+      }),
+    );
+  }
+
   stageVerdicts(projectId: string): Promise<StageVerdict[]> {
     return guard(
       this.db.stages
@@ -337,7 +390,7 @@ export class DexieStore implements StoragePort {
     projectId: string,
     afterPath: string | null,
     count: number,
-  ): Promise<{ items: ExportItem[]; lastPath: string | null; paths: string[] }> {
+  ): Promise<{ items: ExportItem[]; lastPath: string | null; paths: string[]; duplicates: number }> {
     const db = this.db;
     return guard(
       (async () => {
@@ -358,17 +411,128 @@ export class DexieStore implements StoragePort {
         );
         const outcomeRows = this.gate.keep('outcomes', await db.outcomes.bulkGet(passedIds));
         const outcomes = new Map(outcomeRows.map((o) => [o.id, o]));
+        // Copies of another function (core/dedup) are left out: their representative's sample stands for them.
+        const dedup = this.gate.keep('dedup', await db.dedup.bulkGet(passedIds));
+        const copies = new Set(dedup.flatMap((d) => (d.duplicateOf === null ? [] : [d.functionId])));
         const items = withPassed.flatMap((file, i) =>
           file.functions.flatMap((summary, index) => {
             const fn = sources[i]?.fns[index];
             const outcome = outcomes.get(summary.id);
-            return summary.status === 'passed' && fn && outcome
+            return summary.status === 'passed' && fn && outcome && !copies.has(summary.id)
               ? [{ path: file.path, summary, fn, fileSha256: file.sha256, outcome }]
               : [];
           }),
         );
         const pagePaths = stored.map((f) => f.path);
-        return { items, lastPath: stored.length === 0 ? null : stored[stored.length - 1]!.path, paths: pagePaths };
+        const lastPath = stored.length === 0 ? null : stored[stored.length - 1]!.path;
+        return { items, lastPath, paths: pagePaths, duplicates: copies.size };
+      })(),
+    );
+  }
+
+  importedPage(
+    projectId: string,
+    after: string | null,
+    count: number,
+  ): Promise<{ rows: ImportedRow[]; last: string | null }> {
+    // Keys are `${projectId}|${id}`: the project's rows lie between `${projectId}|` and `${projectId}}`.
+    const from = after ?? `${projectId}|`;
+    return guard(
+      this.db.imported
+        .where('key')
+        .between(from, `${projectId}}`, after === null, false)
+        .limit(count)
+        .toArray()
+        .then((stored) => ({
+          rows: this.gate.keep('imported', stored),
+          last: stored.length < count ? null : stored[stored.length - 1]!.key,
+        })),
+    );
+  }
+
+  importedRows(keys: readonly string[]): Promise<(ImportedRow | undefined)[]> {
+    return guard(this.db.imported.bulkGet([...keys]).then((rows) => this.gate.each('imported', rows)));
+  }
+
+  /**
+   * One transaction for the whole import. The file is read between batches while the transaction stays
+   * open: Dexie.waitFor keeps it alive (it issues small reads until the batch arrives), where a plain
+   * await of anything but IndexedDB would let it commit half the import.
+   */
+  async saveImport(
+    projectId: string,
+    batches: AsyncIterable<ImportedRow[]>,
+    admit: (rows: ImportedRow[], stored: (ImportedRow | undefined)[]) => ImportedRow[],
+    project: ProjectRow | null,
+  ): Promise<void> {
+    const db = this.db;
+    // What the caller's code throws is the caller's (a refused line, a cancel), not a storage failure.
+    const caller = { threw: false, error: undefined as unknown };
+    const mark = (error: unknown): never => {
+      if (!caller.threw) Object.assign(caller, { threw: true, error });
+      throw error;
+    };
+    const iterator = batches[Symbol.asyncIterator]();
+    const tables = project ? [db.imported, db.projects] : [db.imported];
+    try {
+      await db.transaction('rw', tables, async () => {
+        for (;;) {
+          const next = await Dexie.waitFor(
+            Dexie.ignoreTransaction(() => iterator.next().catch(mark)),
+            IMPORT_BATCH_WAIT_MS,
+          );
+          if (next.done) break;
+          const stored = this.gate.each('imported', await db.imported.bulkGet(next.value.map((row) => row.key)));
+          let rows: ImportedRow[] = [];
+          try {
+            rows = admit(next.value, stored);
+          } catch (error) {
+            mark(error);
+          }
+          if (rows.length > 0) await db.imported.bulkPut(rows);
+        }
+        if (project) await db.projects.add(project);
+      });
+    } catch (error) {
+      await iterator.return?.(undefined)?.catch(() => undefined);
+      if (caller.threw) throw caller.error;
+      throw toStorageError(error);
+    }
+  }
+  saveLicenses(rows: readonly LicenseRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return guard(this.db.licenses.bulkPut([...rows]).then(() => undefined));
+  }
+
+  licenses(projectId: string): Promise<LicenseRow[]> {
+    return guard(
+      this.db.licenses
+        .where('[projectId+path]')
+        .between(...ofProject(projectId))
+        .toArray()
+        .then((rows) => this.gate.keep('licenses', rows)),
+    );
+  }
+
+  findings(projectId: string, sampleIds: readonly string[]): Promise<(FindingsRow | undefined)[]> {
+    const keys = sampleIds.map((id) => `${projectId}|${id}`);
+    return guard(this.db.findings.bulkGet(keys).then((rows) => this.gate.each('findings', rows)));
+  }
+
+  saveFindings(rows: readonly FindingsRow[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return guard(this.db.findings.bulkPut([...rows]).then(() => undefined));
+  }
+
+  pruneFindings(projectId: string, keep: ReadonlySet<string>): Promise<number> {
+    // Keys only: a project's screenings are small rows, but there can be 100,000 of them.
+    const prefix = `${projectId}|`;
+    return guard(
+      (async () => {
+        const keys = await this.db.findings.where('projectId').equals(projectId).primaryKeys();
+        const stale = keys.filter((key) => !keep.has(key.slice(prefix.length)));
+        if (stale.length > 0) await this.db.findings.bulkDelete(stale);
+        return stale.length;
       })(),
     );
   }

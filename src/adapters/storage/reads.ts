@@ -5,7 +5,9 @@
  */
 import { liveQuery } from 'dexie';
 import type { Live, ReadPort, StageVerdict } from '../../core/ports.ts';
+import type { FindingsRow } from '../../domain/dataset.ts';
 import type { SkippedPath } from '../../domain/ingest.ts';
+import type { DedupRow } from '../../domain/dataset.ts';
 import { LLM_STAGES, type LlmCallRow, type StageDataRow, type StageRow } from '../../domain/pipeline.ts';
 import type { FunctionRow, ProjectRow } from '../../domain/records.ts';
 import type { FailedFile, FileCode, FunctionDetail, UnreadableRow } from '../../domain/views.ts';
@@ -135,6 +137,49 @@ export class DexieReads implements ReadPort {
 
   unreadable(): Live<UnreadableRow[]> {
     return this.gate.live();
+  }
+
+  async dedupRows(projectId: string): Promise<DedupRow[]> {
+    const rows = await guard(this.db.dedup.where('projectId').equals(projectId).toArray());
+    return this.gate.keep('dedup', rows);
+  }
+
+  importedCount(projectId: string): Promise<number> {
+    return guard(this.db.imported.where('projectId').equals(projectId).count());
+  }
+
+  async findingsWithMatches(projectId: string): Promise<FindingsRow[]> {
+    const rows = await guard(
+      this.db.findings
+        .where('projectId')
+        .equals(projectId)
+        .filter((row: FindingsRow) => Array.isArray(row.findings) && row.findings.length > 0)
+        .toArray(),
+    );
+    return this.gate
+      .keep('findings', rows)
+      .sort((a, b) => (a.sampleId < b.sampleId ? -1 : a.sampleId > b.sampleId ? 1 : 0));
+  }
+
+  screenedCount(projectId: string): Promise<number> {
+    return guard(this.db.findings.where('projectId').equals(projectId).count());
+  }
+
+  async pythonVersionCounts(projectId: string): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    // A cursor, not an array: a large project's screenings need not all be in memory at once.
+    await guard(
+      this.db.findings
+        .where('projectId')
+        .equals(projectId)
+        .each((raw) => {
+          const row = this.gate.one('findings', raw);
+          if (!row) return;
+          const version = row.pythonVersion ?? 'none';
+          counts[version] = (counts[version] ?? 0) + 1;
+        }),
+    );
+    return counts;
   }
 }
 

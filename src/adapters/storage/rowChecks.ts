@@ -9,6 +9,7 @@
  * thousands of summaries at once).
  */
 import { parseFunction } from '../../core/extract/parseExtractReply.ts';
+import { checkRecord } from '../../core/import/parseLine.ts';
 import { parseRunOutcome } from '../../core/verify/parseRunOutcome.ts';
 import type { DedupRow, FindingsRow, ImportedRow, LicenseRow } from '../../domain/dataset.ts';
 import { SKIP_REASONS } from '../../domain/ingest.ts';
@@ -120,7 +121,19 @@ export function checkProject(p: Obj): void {
   for (const key of ['createdAt', 'updatedAt', 'startedAt']) num(p, key, 'project');
   if (p['finishedAt'] !== null) num(p, 'finishedAt', 'project');
   if (p['notice'] !== null) oneOf(obj(p['notice'], 'project.notice'), 'code', 'project.notice', NOTICE_CODES);
-  int(obj(p['settings'], 'project.settings'), 'timeoutMs', 'project.settings');
+  const settings = obj(p['settings'], 'project.settings');
+  int(settings, 'timeoutMs', 'project.settings');
+  if (settings['dedup'] !== undefined) {
+    const dedup = obj(settings['dedup'], 'project.settings.dedup');
+    num(dedup, 'threshold', 'project.settings.dedup');
+    int(dedup, 'numPerm', 'project.settings.dedup');
+  }
+  if (p['dedup'] !== undefined) {
+    const summary = obj(p['dedup'], 'project.dedup');
+    for (const key of ['files', 'filesDone', 'functions', 'clusters', 'exact', 'near'])
+      int(summary, key, 'project.dedup');
+    obj(summary['settings'], 'project.dedup.settings');
+  }
   checkPipelineConfig(obj(p['pipeline'], 'project.pipeline'));
   list(p, 'localModules', 'project', asString);
   const counts = obj(p['counts'], 'project.counts');
@@ -257,8 +270,21 @@ export function checkLlmCall(c: Obj): void {
 export function checkDedup(d: Obj): void {
   str(d, 'functionId', 'dedup');
   str(d, 'projectId', 'dedup');
+  str(d, 'path', 'dedup');
+  str(d, 'qualname', 'dedup');
+  int(d, 'lineno', 'dedup');
+  int(d, 'size', 'dedup');
   if (d['duplicateOf'] !== null) str(d, 'duplicateOf', 'dedup');
   if (d['kind'] !== null) oneOf(d, 'kind', 'dedup', ['exact', 'near'] as const);
+  if (d['similarity'] !== null) num(d, 'similarity', 'dedup');
+  if (d['matched'] !== null) {
+    const m = obj(d['matched'], 'dedup.matched');
+    str(m, 'functionId', 'dedup.matched');
+    num(m, 'similarity', 'dedup.matched');
+  }
+  // A copy names its representative and how it matched; a representative names neither.
+  if ((d['duplicateOf'] === null) !== (d['kind'] === null))
+    throw new ShapeError('dedup.kind: does not fit duplicateOf');
 }
 
 export function checkFindings(f: Obj): void {
@@ -279,6 +305,15 @@ export function checkImported(i: Obj): void {
   for (const key of ['key', 'projectId', 'id', 'importId']) str(i, key, 'imported');
   int(i, 'line', 'imported');
   obj(i['record'], 'imported.record');
+  if (i['key'] !== `${String(i['projectId'])}|${String(i['id'])}`)
+    throw new ShapeError('imported.key: not projectId|id');
+  // The line is exported again as it is: it must still be a line of the export's schema, with this id.
+  const record = checkRecord(i['record']);
+  if (!record.ok)
+    throw new ShapeError(
+      `imported.record${record.problem.field ? `.${record.problem.field}` : ''}: ${record.problem.reason}`,
+    );
+  if (record.record.id !== i['id']) throw new ShapeError("imported.record.id: not the row's id");
 }
 
 export const ROW_CHECKS = {

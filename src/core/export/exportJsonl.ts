@@ -18,7 +18,19 @@ const PAGE_FILES = 200;
 export type ExportOptions = { natural: boolean; llm: boolean; response: 'solution' | 'original' };
 export const DEFAULT_EXPORT: ExportOptions = { natural: true, llm: true, response: 'solution' };
 
-export type ExportSummary = { lines: number; natural: number; llm: number; withoutInstruction: number };
+/** `imported`: lines imported from an earlier export (core/import), written back as they were. */
+export type ExportSummary = {
+  lines: number;
+  natural: number;
+  llm: number;
+  imported: number;
+  withoutInstruction: number;
+  /** Natural samples left out as copies of another function (core/dedup): their representative's stands. */
+  duplicates?: number;
+};
+
+/** Imported lines per page (a few KB each). */
+const PAGE_IMPORTED = 500;
 
 export async function exportJsonl(
   storage: StoragePort,
@@ -27,7 +39,9 @@ export async function exportJsonl(
   options: ExportOptions = DEFAULT_EXPORT,
   signal?: AbortSignal,
 ): Promise<ExportSummary> {
-  const summary: ExportSummary = { lines: 0, natural: 0, llm: 0, withoutInstruction: 0 };
+  const summary: ExportSummary = { lines: 0, natural: 0, llm: 0, imported: 0, withoutInstruction: 0 };
+  // Ids written from the project's own samples: an imported line with one of them is left to the project's.
+  const own = new Set<string>();
   const config = project.pipeline;
   const llm = options.llm && config.mode === 'llm' && config.fingerprints ? config : null;
   let after: string | null = null;
@@ -38,23 +52,54 @@ export async function exportJsonl(
     if (options.natural)
       for (const item of page.items) {
         const record = toJsonlRecord(item, project.name);
-        if (record) lines.push(JSON.stringify(record));
-        else summary.withoutInstruction += 1;
+        if (record) {
+          lines.push(JSON.stringify(record));
+          own.add(record.id);
+        } else summary.withoutInstruction += 1;
       }
     summary.natural += lines.length;
+    if (options.natural && page.duplicates > 0) summary.duplicates = (summary.duplicates ?? 0) + page.duplicates;
     if (llm) {
       const fingerprints = llm.fingerprints!;
       for (const item of await storage.acceptedIn(project.id, page.paths, fingerprints)) {
         const record = toLlmRecord(item, project.name, llm.model, fingerprints.verify, options.response);
         if (!record) continue;
         lines.push(JSON.stringify(record));
+        own.add(record.id);
         summary.llm += 1;
       }
     }
     if (lines.length > 0) await write(lines.join('\n') + '\n');
     summary.lines += lines.length;
-    if (page.lastPath === null) return summary;
+    if (page.lastPath === null) break;
     after = page.lastPath;
+  }
+  await exportImported(storage, project, write, options, own, summary, signal);
+  return summary;
+}
+
+/** The project's imported lines (in id order), as they were imported, by method as the options choose. */
+async function exportImported(
+  storage: StoragePort,
+  project: ProjectRow,
+  write: (chunk: string) => void | Promise<void>,
+  options: ExportOptions,
+  own: ReadonlySet<string>,
+  summary: ExportSummary,
+  signal?: AbortSignal,
+): Promise<void> {
+  for (let after: string | null = null; ;) {
+    signal?.throwIfAborted();
+    const page = await storage.importedPage(project.id, after, PAGE_IMPORTED);
+    const lines = page.rows.flatMap(({ id, record }) => {
+      const wanted = record['method'] === 'inverse-semi' ? options.llm : options.natural;
+      return wanted && !own.has(id) ? [JSON.stringify(record)] : [];
+    });
+    if (lines.length > 0) await write(lines.join('\n') + '\n');
+    summary.imported += lines.length;
+    summary.lines += lines.length;
+    if (page.last === null) return;
+    after = page.last;
   }
 }
 

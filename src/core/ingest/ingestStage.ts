@@ -1,11 +1,15 @@
 /**
  * Stage 1: walk the dropped folder and store every accepted file (text included: after a reload the
  * dropped files are gone, so the stored copy is what the rest of the run reads) and every skip.
- * Batches are bounded by count and bytes so a huge folder never sits in memory.
+ * Batches are bounded by count and bytes so a huge folder never sits in memory. Licence files and the
+ * SPDX headers of source files are stored too (LicenseRow), before the batch they came with, so a stored
+ * batch never lacks its licences.
  */
 import type { StoragePort } from '../ports.ts';
+import type { LicenseRow } from '../../domain/dataset.ts';
 import type { SkippedPath } from '../../domain/ingest.ts';
 import { SCHEMA_VERSION, type FileRow, type TextRow } from '../../domain/records.ts';
+import { LICENSE_TEXT_CHARS, detectSpdx, spdxHeader } from './licenses.ts';
 import { ingestFolder } from './walk.ts';
 import type { FolderSource } from './tree.ts';
 
@@ -23,13 +27,16 @@ export async function ingestStage(
 ): Promise<void> {
   let files: { row: FileRow; text: TextRow }[] = [];
   let skips: SkippedPath[] = [];
+  let licenses: LicenseRow[] = [];
   let bytes = 0;
   let seen = 0;
   let flushedAt = Date.now();
   const flush = async () => {
+    await storage.saveLicenses(licenses);
     if (files.length > 0 || skips.length > 0) await storage.saveIngestBatch(projectId, files, skips, seen);
     files = [];
     skips = [];
+    licenses = [];
     bytes = 0;
     flushedAt = Date.now();
   };
@@ -58,6 +65,12 @@ export async function ingestStage(
           text: { projectId, path, sha256, text },
         });
         bytes += text.length;
+        const spdx = spdxHeader(text);
+        if (spdx) licenses.push(licenseRow(projectId, path, 'spdx-header', spdx, null));
+      } else if (event.type === 'license') {
+        const { path, text } = event.license;
+        licenses.push(licenseRow(projectId, path, 'file', detectSpdx(text), text.slice(0, LICENSE_TEXT_CHARS)));
+        bytes += Math.min(text.length, LICENSE_TEXT_CHARS);
       } else {
         skips.push(event.skipped);
       }
@@ -68,6 +81,16 @@ export async function ingestStage(
     // Also when cancelled: what was read is kept, and a resumed run goes on with it.
     await flush();
   }
+}
+
+function licenseRow(
+  projectId: string,
+  path: string,
+  source: LicenseRow['source'],
+  spdx: string | null,
+  text: string | null,
+): LicenseRow {
+  return { projectId, path, schemaVersion: SCHEMA_VERSION, source, spdx, text };
 }
 
 /** Top-level names a file of the project could import it by: every folder and module name on its path. */

@@ -1,6 +1,7 @@
 /**
- * Ingest: walk a FolderSource and say, for every path, either "accepted" (with text and hash) or "skipped"
- * (with exactly one reason). Invariants:
+ * Ingest: walk a FolderSource and say, for every path, either "accepted" (with text and hash), "licence"
+ * (a small LICENSE/COPYING/NOTICE text, kept for the dataset card) or "skipped" (with exactly one reason).
+ * Invariants:
  * - depth-first, children in code-unit order of their names, so two runs over one folder emit the same list;
  * - a skipped folder is one entry and is never listed (listing a dropped .git costs a round trip per 100);
  * - at most one file's bytes are held at a time, and files over MAX_FILE_BYTES are never read;
@@ -10,6 +11,7 @@ import { MAX_FILE_BYTES, type IngestEvent, type SkipReason } from '../../domain/
 import type { DirNode, FileNode, TreeNode, FolderSource } from './tree.ts';
 import { decodeSource, sha256Hex } from './decode.ts';
 import { IgnoreScopes } from './gitignore.ts';
+import { MAX_LICENSE_BYTES, isLicenseFileName } from './licenses.ts';
 import { GITIGNORE, VENV_MARKER, fileKind, folderSkipReason, isPythonShebang, readFailure } from './rules.ts';
 
 /** Often enough for a live counter, rare enough not to flood a UI that re-renders per event. */
@@ -102,6 +104,8 @@ async function judgeFile(path: string, file: FileNode, scopes: IgnoreScopes): Pr
   const ignoredBy = scopes.match(path, false);
   if (ignoredBy) return skip(path, false, 'gitignored', ignoredBy);
   const kind = fileKind(file.name);
+  if (kind !== 'python' && isLicenseFileName(file.name) && file.size <= MAX_LICENSE_BYTES)
+    return readLicense(path, file);
   if (kind === 'type_stub' || kind === 'not_python') return skip(path, false, kind);
   if (file.size > MAX_FILE_BYTES) {
     // An extension-less file this big is almost surely not a script; reading it to look is what we avoid.
@@ -124,6 +128,19 @@ async function judgeFile(path: string, file: FileNode, scopes: IgnoreScopes): Pr
   if (!decoded.ok) return skip(path, false, decoded.reason, decoded.detail);
   const sha256 = await sha256Hex(bytes);
   return { type: 'file', file: { path, size: bytes.length, sha256, text: decoded.text } };
+}
+
+/** A licence text, read for the dataset card instead of being skipped as not Python. */
+async function readLicense(path: string, file: FileNode): Promise<IngestEvent> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await file.read();
+  } catch (err) {
+    const { reason, detail } = readFailure(err);
+    return skip(path, false, reason, detail);
+  }
+  if (bytes.length > MAX_LICENSE_BYTES) return skip(path, false, 'not_python', `${bytes.length} bytes`);
+  return { type: 'license', license: { path, text: new TextDecoder().decode(bytes) } };
 }
 
 function skip(path: string, isDir: boolean, reason: SkipReason, detail?: string): IngestEvent {

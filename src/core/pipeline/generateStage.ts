@@ -5,6 +5,7 @@
  * number in flight is bounded, so memory stays flat however large the project.
  */
 import type { ModelRef, PipelineSettings } from '../../domain/pipeline.ts';
+import type { DedupRow } from '../../domain/dataset.ts';
 import type { SourceRow } from '../../domain/records.ts';
 import type { FileCode } from '../../domain/views.ts';
 import { forEachConcurrent } from '../../lib/concurrency.ts';
@@ -41,7 +42,7 @@ export async function generateStage(
   onRunner?.(runner);
   const prints = fingerprints(model, settings, llm.capabilities);
   const items = await storage.pipelineFunctions(projectId);
-  const inputs = new InputCache(storage, projectId);
+  const inputs = new InputCache(storage, projectId, duplicatesOf(await storage.dedupRows(projectId)));
   // The recheck worker is first needed by the oracle, after a select and a probe: start it now, so the
   // oracle does not wait for a Python to load (seconds in a browser) while the engine waits for the oracle.
   void recheck.runtime(signal).catch(() => undefined);
@@ -68,6 +69,7 @@ class InputCache {
   constructor(
     private readonly storage: StoragePort,
     private readonly projectId: string,
+    private readonly duplicates: ReadonlyMap<string, NonNullable<FunctionInput['duplicate']>> = new Map(),
   ) {}
 
   async get(item: PendingFunction): Promise<FunctionInput | null> {
@@ -75,21 +77,49 @@ class InputCache {
     const fn = file?.source.fns[item.index];
     if (!file || !fn) return null;
     // Natural mode composed programs only for functions with doctests; the rest are composed here.
-    const composed = fn.program && file.code?.segments ? composeProgram(file.code.text, file.code.segments, fn.program) : null;
+    const composed =
+      fn.program && file.code?.segments ? composeProgram(file.code.text, file.code.segments, fn.program) : null;
     const program = fn.program === null ? null : (file.source.programs[item.index] ?? composed);
     const doctest = fn.examples.length > 0 ? await this.storage.outcome(item.id) : undefined;
-    return { projectId: this.projectId, functionId: item.id, path: item.path, fn, program, doctest };
+    const duplicate = this.duplicates.get(item.id);
+    return {
+      projectId: this.projectId,
+      functionId: item.id,
+      path: item.path,
+      fn,
+      program,
+      doctest,
+      ...(duplicate ? { duplicate } : {}),
+    };
   }
 
   #file(path: string): Promise<{ source: SourceRow; code: FileCode | null } | null> {
     let entry = this.#files.get(path);
     if (!entry) {
-      entry = Promise.all([this.storage.fileSource(this.projectId, path), this.storage.fileCode(this.projectId, path)]).then(
-        ([source, code]) => (source ? { source, code } : null),
-      );
+      entry = Promise.all([
+        this.storage.fileSource(this.projectId, path),
+        this.storage.fileCode(this.projectId, path),
+      ]).then(([source, code]) => (source ? { source, code } : null));
       this.#files.set(path, entry);
       if (this.#files.size > 16) this.#files.delete(this.#files.keys().next().value!);
     }
     return entry;
   }
+}
+
+/** What select needs to know of each copy (dedup rows of a project without any: none is a copy). */
+function duplicatesOf(rows: readonly DedupRow[]): Map<string, NonNullable<FunctionInput['duplicate']>> {
+  const byId = new Map(rows.map((row) => [row.functionId, row]));
+  const copies = new Map<string, NonNullable<FunctionInput['duplicate']>>();
+  for (const row of rows) {
+    const kept = row.duplicateOf === null ? undefined : byId.get(row.duplicateOf);
+    if (!kept || row.kind === null) continue;
+    copies.set(row.functionId, {
+      qualname: kept.qualname,
+      path: kept.path,
+      kind: row.kind,
+      similarity: row.similarity ?? 1,
+    });
+  }
+  return copies;
 }

@@ -19,6 +19,8 @@ export type FunctionInput = {
   program: string | null;
   /** The function's doctest run, when it had one: its passing examples become extra tests. */
   doctest: OutcomeRow | undefined;
+  /** Set when dedup (core/dedup) found it a copy of another function: the one kept, and how it matched. */
+  duplicate?: { qualname: string; path: string; kind: 'exact' | 'near'; similarity: number };
 };
 
 export type StageDeps = {
@@ -51,7 +53,12 @@ export function kept(output: StageOutput, tokens = 0, detail = ''): StageResult 
   return { status: 'kept', reason: null, detail, output, tokens };
 }
 
-export function dropped(reason: DropReason, detail: string, output: StageOutput | null = null, tokens = 0): StageResult {
+export function dropped(
+  reason: DropReason,
+  detail: string,
+  output: StageOutput | null = null,
+  tokens = 0,
+): StageResult {
   return { status: 'dropped', reason, detail, output, tokens };
 }
 

@@ -1,7 +1,9 @@
 /**
- * The pipeline: one staged run, in two configurations. Natural mode runs ingest → extract → doctests; with
+ * The pipeline: one staged run, in two configurations. Natural mode runs ingest → extract → dedup (copies
+ * are found before any GPU time is spent: core/dedup) → doctests; with
  * an LLM it also runs the LLM stages (core/pipeline: select, probe, oracle, instruct, judge, solve, verify)
- * after the doctests, whose passing examples become extra tests. Invariants:
+ * after the doctests, whose passing examples become extra tests. Both end by screening every sample
+ * (core/screen/screenStage.ts: benchmarks, secrets, personal data, Python version). Invariants:
  * - where to resume is decided from stored data (pending files, pending functions, stage verdicts and
  *   their fingerprints), not from memory, so a reload at any point resumes without redoing finished work;
  * - only ingest needs the dropped folder; after a reload mid-ingest the run goes on with the files that
@@ -30,6 +32,8 @@ import { stableJson } from '../../lib/hash.ts';
 import { EngineStopped, type LlmRunner } from '../pipeline/llmRunner.ts';
 import type { LlmClient, PythonPort, StoragePort } from '../ports.ts';
 import { verifyStage } from '../verify/verifyStage.ts';
+import { dedupStage } from '../dedup/dedupStage.ts';
+import { defaultScreens, screenStage, type ScreensFor } from '../screen/screenStage.ts';
 import { PythonUnavailableError } from './errors.ts';
 
 /**
@@ -48,6 +52,8 @@ export type RunDeps = {
   llm?: LlmClient | null | (() => LlmClient | null);
   /** Hears the LLM runner of the generating phase (its speeds and tokens, for the progress panel). */
   onLlmRunner?: (runner: LlmRunner) => void;
+  /** The screens of the screening phase, on this run's Python (core/screen; tests give their own). */
+  screens?: ScreensFor;
 };
 
 /** The default per-function time limit for running doctests. */
@@ -92,8 +98,10 @@ type Phase = {
 const PHASES: readonly Phase[] = [
   { phase: 'ingesting', applies: () => true, run: ingest },
   { phase: 'extracting', applies: () => true, run: extract },
+  { phase: 'deduplicating', applies: () => true, run: dedup },
   { phase: 'verifying', applies: () => true, run: doctests },
   { phase: 'generating', applies: (p) => p.pipeline.mode === 'llm', run: generate },
+  { phase: 'screening', applies: () => true, run: screen },
 ];
 
 /**
@@ -115,7 +123,10 @@ export async function runProject(
     // A stopped run goes on from extraction (every stage skips what is stored); its reason is dealt with.
     if (start.phase === 'failed') await storage.updateProject(projectId, { notice: null });
     const resumeAt = start.phase === 'failed' ? (start.ingestComplete ? 'extracting' : 'ingesting') : start.phase;
-    const from = Math.max(0, PHASES.findIndex((p) => p.phase === resumeAt));
+    const from = Math.max(
+      0,
+      PHASES.findIndex((p) => p.phase === resumeAt),
+    );
     for (const step of PHASES.slice(from)) {
       const project = await storage.project(projectId);
       if (!project) return 'done';
@@ -134,6 +145,30 @@ export async function runProject(
     });
     return 'stopped';
   }
+}
+
+/** A phase a finished or stopped project can be run again from (ingest needs the dropped folder again). */
+export type RerunPhase = Exclude<ProjectPhase, 'ingesting' | 'done' | 'failed'>;
+
+/**
+ * Store new settings and have the next run (runProject) go on from `phase`: "Apply and find duplicates
+ * again" runs dedup with the new settings and every phase after it, which skip what is stored and still
+ * holds (doctests run stay, the LLM stages decide again only the functions dedup moved). A project not yet
+ * past `phase` (or stopped: it resumes from extraction) keeps its phase, so nothing before it is skipped.
+ * The caller must not call this while the project runs.
+ */
+export async function rerunFrom(
+  storage: StoragePort,
+  projectId: string,
+  phase: RerunPhase,
+  settings: Partial<ProjectRow['settings']> = {},
+): Promise<void> {
+  const project = await storage.project(projectId);
+  if (!project) return;
+  const at = (p: ProjectPhase) => PHASES.findIndex((step) => step.phase === p);
+  const past = project.phase === 'done' || (project.phase !== 'failed' && at(project.phase) > at(phase));
+  const again = past ? { phase, startedAt: Date.now(), finishedAt: null } : {};
+  await storage.updateProject(projectId, { settings: { ...project.settings, ...settings }, ...again });
 }
 
 async function ingest(
@@ -163,6 +198,10 @@ async function extract({ storage, python }: RunDeps, project: ProjectRow, signal
   await extractStage(storage, python, project.id, localModules, signal);
 }
 
+async function dedup({ storage, python }: RunDeps, project: ProjectRow, signal?: AbortSignal): Promise<void> {
+  await dedupStage(storage, python, project, signal);
+}
+
 async function doctests(deps: RunDeps, project: ProjectRow, signal?: AbortSignal): Promise<void> {
   await verifyStage(deps.storage, deps.python, project.id, project.settings.timeoutMs, signal, deps.recheck);
 }
@@ -181,13 +220,30 @@ async function generate(deps: RunDeps, project: ProjectRow, signal?: AbortSignal
     await storage.updateProject(project.id, { notice: { code: 'llm-mismatch', model: config.model, ready } });
     return 'waiting';
   }
-  if (project.notice?.code === 'llm-missing' || project.notice?.code === 'llm-mismatch' || project.notice?.code === 'llm-stopped')
+  if (
+    project.notice?.code === 'llm-missing' ||
+    project.notice?.code === 'llm-mismatch' ||
+    project.notice?.code === 'llm-stopped'
+  )
     await storage.updateProject(project.id, { notice: null });
   const prints = fingerprints(config.model, config.settings, llm.capabilities);
   if (stableJson(prints) !== stableJson(config.fingerprints))
     await storage.updateProject(project.id, { pipeline: { ...config, fingerprints: prints } });
   const recheck = deps.recheck ?? python;
-  await generateStage({ storage, python, recheck, llm }, project.id, config.model, config.settings, signal, deps.onLlmRunner);
+  await generateStage(
+    { storage, python, recheck, llm },
+    project.id,
+    config.model,
+    config.settings,
+    signal,
+    deps.onLlmRunner,
+  );
+}
+
+async function screen(deps: RunDeps, project: ProjectRow, signal?: AbortSignal): Promise<void> {
+  const screensFor = deps.screens ?? defaultScreens;
+  if (!screensFor) return;
+  await screenStage(deps.storage, project, await screensFor(deps.python), signal);
 }
 
 function nothingToDo(project: ProjectRow): ProjectNotice {

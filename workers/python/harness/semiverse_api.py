@@ -19,7 +19,9 @@ import semiverse_entry
 import semiverse_extract
 import semiverse_mutate
 import semiverse_mutants
+import semiverse_normalise
 import semiverse_sandbox
+import semiverse_version
 from semiverse_errors import exception_info
 
 # Imported once here so the snapshot holds them: a run's own imports are dropped after it (a module it
@@ -64,10 +66,26 @@ def describe_entry(request):
         return json.dumps({"found": False, "detail": f"{type(error).__name__}: {error}"})
 
 
+def python_version(request):
+    """The oldest Python 3.8-3.14 whose grammar accepts every source: parses and compiles, runs nothing."""
+    job = json.loads(request)
+    try:
+        return json.dumps(semiverse_version.minimum_version(job["sources"]))
+    except (RecursionError, MemoryError) as error:
+        return json.dumps({"version": None, "reasons": [f"{type(error).__name__}: {error}"]})
+
+
 def mutants(request):
     """Programs with one small change in the entry function each: reads and rewrites source, runs none."""
     job = json.loads(request)
     return json.dumps(semiverse_mutants.mutants(job["program"], job["entryPoint"], int(job.get("limit", 20))))
+
+
+def normalise_functions(request):
+    """Per function of one file (by its `def` line), the hash of its normalised AST and its tokens, for
+    dedup: parsing and tokenizing run no code of the file, so no sandbox round trip is needed."""
+    job = json.loads(request)
+    return json.dumps(semiverse_normalise.normalise(job["text"], [int(line) for line in job["linenos"]]))
 
 
 def extract(request):

@@ -41,7 +41,7 @@ CRITICAL_MODULES = (
     "semiverse_api", "semiverse_call", "semiverse_canon", "semiverse_deps", "semiverse_doctest",
     "semiverse_errors", "semiverse_extract", "semiverse_sandbox", "semiverse_entry", "semiverse_mutants", "semiverse_deadline",
     "semiverse_annotations", "semiverse_cases", "semiverse_casetests", "semiverse_coverage", "semiverse_mutate",
-    "semiverse_values", "asyncio", "asyncio.events", "asyncio.base_events", "inspect", "copy",
+    "semiverse_values", "semiverse_normalise", "semiverse_version", "asyncio", "asyncio.events", "asyncio.base_events", "inspect", "copy",
 )  # fmt: skip
 # Checking class dicts is most of a restore's cost: classes are checked for modules a run reached and for
 # these, whose classes the verdict path uses (doctest's runner and parser, json's encoder, the harness).
