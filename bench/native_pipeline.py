@@ -29,7 +29,7 @@ import time
 HARNESS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "workers", "python", "harness")
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", "site-packages"}
 MAX_FILE_BYTES = 1024 * 1024  # MAX_FILE_BYTES in src/domain/ingest.ts
-LIMIT_S = 10  # DEFAULT_TIMEOUT_MS in src/core/run/naturalRun.ts
+LIMIT_S = 10  # DEFAULT_TIMEOUT_MS in src/core/run/runProject.ts
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*", re.ASCII)  # JavaScript's \w is ASCII-only
 SHEBANG = re.compile(rb"#![^\r\n]*python")
 
