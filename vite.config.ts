@@ -58,6 +58,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          // Two files at a time (most hold one core, in Pyodide), before the browser tests (groupOrder),
+          // which then have the machine to themselves: their time limits are measured against a clock.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
           include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'test/unit/**/*.test.ts'],
           setupFiles: ['test/setup/node.ts'],
           testTimeout: 60_000,
@@ -70,6 +74,7 @@ export default defineConfig({
           // Generators of committed fixtures (e.g. the database of a release): skipped unless asked for.
           name: 'fixtures',
           environment: 'node',
+          sequence: { groupOrder: 0 },
           include: ['test/fixtures/**/*.fixture.ts'],
           setupFiles: ['test/setup/node.ts'],
           testTimeout: 120_000,
@@ -86,6 +91,7 @@ export default defineConfig({
           globalSetup: ['test/e2e/support/globalSetup.ts'],
           setupFiles: ['test/setup/node.ts'],
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
           testTimeout: 300_000,
           hookTimeout: 120_000,
         },

@@ -69,14 +69,20 @@ describe('a hostile folder', () => {
     expect(timedOut.sort()).toEqual(expected.sort());
   });
 
-  it('exports the 5,000 tiny functions and the good ones, and nothing that timed out', async () => {
+  it('exports the good ones and every tiny function that is not a copy of another, and nothing that timed out', async () => {
     const { records } = await downloadJsonl(session.page);
     const stats = await readStats(session.page);
-    expect(records).toHaveLength(stats.passed);
+    // The 5,000 tiny functions differ only by a constant (`return x + i`): dedup keeps one of each cluster,
+    // and the export leaves the copies out (the Duplicates tab counts them).
+    const tab = (await session.page.textContent('[data-testid=duplicates-tab]')) ?? '';
+    const copies = Number(/\((\d+)\)/.exec(tab)?.[1]);
+    expect(copies).toBeGreaterThan(0);
+    expect(records.length + copies).toBe(stats.passed);
     const names = new Set(records.map((r) => r.entry_point));
     expect(names.has('spin')).toBe(false);
     expect(names.has('big_sum')).toBe(false);
-    for (const name of ['add', 'shout', 'deep', 'f0', 'f4999']) expect(names.has(name), name).toBe(true);
+    for (const name of ['add', 'shout', 'deep']) expect(names.has(name), name).toBe(true);
+    expect([...names].filter((name) => /^f\d+$/.test(name)).length).toBeGreaterThan(0);
     // Re-running 5,000 processes takes a while; a sample of them is enough to catch a systematic fault.
     const sample = records.filter(
       (_, i) => i % 100 === 0 || ['add', 'shout', 'deep'].includes(records[i]!.entry_point),
