@@ -74,6 +74,7 @@ export default defineConfig({
           // Generators of committed fixtures (e.g. the database of a release): skipped unless asked for.
           name: 'fixtures',
           environment: 'node',
+          maxWorkers: 2,
           sequence: { groupOrder: 0 },
           include: ['test/fixtures/**/*.fixture.ts'],
           setupFiles: ['test/setup/node.ts'],
