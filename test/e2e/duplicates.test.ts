@@ -6,31 +6,14 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clampSource } from '../builders/nearCopies.ts';
 import { makeTempDir, writeFiles, type FileMap } from '../builders/fsFolder.ts';
 import { chooseFolder, openApp, waitForStatus, type Session } from './support/app.ts';
 
-const clamp = (name: string, [x, lo, hi]: [string, string, string], message: string): string =>
-  [
-    `def ${name}(${x}, ${lo}, ${hi}):`,
-    `    """Limit ${x} to the range [${lo}, ${hi}].`,
-    '',
-    `    >>> ${name}(5, 0, 3)`,
-    '    3',
-    '    """',
-    `    if ${lo} > ${hi}:`,
-    `        raise ValueError('${message}')`,
-    `    if ${x} < ${lo}:`,
-    `        return ${lo}`,
-    `    if ${x} > ${hi}:`,
-    `        return ${hi}`,
-    `    return ${x}`,
-    '',
-  ].join('\n');
-
 const FOLDER: FileMap = {
   // `bound` is `clamp` with other names and message: token 5-grams about 0.8 alike (dedupRerun.test.ts).
-  'mathy.py': clamp('clamp', ['x', 'lo', 'hi'], 'empty range'),
-  'util/more.py': clamp('bound', ['value', 'low', 'high'], 'low > high'),
+  'mathy.py': clampSource('clamp', ['x', 'lo', 'hi'], 'empty range'),
+  'util/more.py': clampSource('bound', ['value', 'low', 'high'], 'low > high'),
   // `dbl` is `double` renamed, without the doctest: an exact copy; `double` is kept for its example.
   'twice.py': 'def double(n):\n    """Twice n.\n\n    >>> double(2)\n    4\n    """\n    return n * 2\n',
   'util/copy.py': 'def dbl(m):\n    # the same thing\n    return m * 2\n',

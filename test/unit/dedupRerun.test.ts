@@ -9,6 +9,7 @@ import { SemiverseDb } from '../../src/adapters/storage/db.ts';
 import { DexieStore } from '../../src/adapters/storage/dexieStore.ts';
 import { newProject, rerunFrom, runProject } from '../../src/core/run/runProject.ts';
 import type { ProjectRow } from '../../src/domain/records.ts';
+import { clampSource } from '../builders/nearCopies.ts';
 import { folderFromDisk, makeTempDir, writeFiles, type FileMap } from '../builders/fsFolder.ts';
 import { nodeRunner } from '../builders/pyodideRunner.ts';
 import { InProcessPython } from '../fakes/inProcessPython.ts';
@@ -25,28 +26,11 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-const clamp = (name: string, [x, lo, hi]: [string, string, string], message: string): string[] => [
-  `def ${name}(${x}, ${lo}, ${hi}):`,
-  `    """Limit ${x} to the range [${lo}, ${hi}].`,
-  '',
-  `    >>> ${name}(5, 0, 3)`,
-  '    3',
-  '    """',
-  `    if ${lo} > ${hi}:`,
-  `        raise ValueError('${message}')`,
-  `    if ${x} < ${lo}:`,
-  `        return ${lo}`,
-  `    if ${x} > ${hi}:`,
-  `        return ${hi}`,
-  `    return ${x}`,
-  '',
-];
-
 // The same function with other names, another docstring and another error message: its AST differs, its
 // token 5-grams are about 0.8 alike (dedupRun.test.ts): a near copy at Jaccard 0.7, none at 0.9.
 const FILES: FileMap = {
-  'mathy.py': clamp('clamp', ['x', 'lo', 'hi'], 'empty range').join('\n'),
-  'util/more.py': clamp('bound', ['value', 'low', 'high'], 'low > high').join('\n'),
+  'mathy.py': clampSource('clamp', ['x', 'lo', 'hi'], 'empty range'),
+  'util/more.py': clampSource('bound', ['value', 'low', 'high'], 'low > high'),
 };
 
 async function finishedProject(): Promise<{ storage: DexieStore; project: ProjectRow; python: InProcessPython }> {
